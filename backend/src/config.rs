@@ -1,0 +1,144 @@
+//! The one place that reads configuration: command-line flags and `BATON_*`
+//! environment variables (plus a `.env` file, loaded in `main`). Everything
+//! else receives a [`Config`] built here, or as a literal in tests.
+
+use std::{
+    net::{IpAddr, SocketAddr},
+    path::PathBuf,
+};
+
+use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
+use secrecy::SecretString;
+
+use crate::crypto::HashParams;
+
+/// `baton` — run the server or an operator task.
+#[derive(Debug, Parser)]
+#[command(
+    name = "baton",
+    version,
+    about = "Baton: coaches hand structured workouts to athletes through Garmin Connect."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub config: Config,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Operator commands; `serve` is the default.
+#[derive(Debug, Clone, Subcommand)]
+pub enum Command {
+    /// Run the server (gRPC, grpc-web and the SPA on one port).
+    Serve,
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Create an administrator; the password is read from standard input.
+    CreateAdmin {
+        #[arg(long)]
+        email: String,
+        /// Display name (default: the part of the email before the @).
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Set a user's password; the new password is read from standard input.
+    ResetPassword {
+        #[arg(long)]
+        email: String,
+    },
+    /// Add a new signing key and a new sealing key to the key sets. New
+    /// tokens and seals use them; older keys keep verifying and opening.
+    RotateKeys,
+    /// Exit 0 when the server at BATON_LISTEN_ADDR reports SERVING (for
+    /// container health checks).
+    Healthcheck,
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+/// Server configuration. Secrets are `SecretString`, so `Debug` redacts them.
+#[derive(Debug, Clone, Args)]
+pub struct Config {
+    /// Address for gRPC, grpc-web and the SPA (one port). Port 0 picks a free one.
+    #[arg(long, env = "BATON_LISTEN_ADDR", default_value = "127.0.0.1:8080")]
+    pub listen_addr: SocketAddr,
+
+    /// Data directory: the SQLite database and, by default, the key sets.
+    #[arg(long, env = "BATON_DATA_DIR", default_value = "./data")]
+    pub data_dir: PathBuf,
+
+    /// Key sets (signing and sealing), shared by all replicas. Default: the data directory.
+    #[arg(long, env = "BATON_KEYS_DIR")]
+    pub keys_dir: Option<PathBuf>,
+
+    /// The URL people reach Baton at (links, OAuth redirects; access-token issuer).
+    #[arg(
+        long,
+        env = "BATON_PUBLIC_URL",
+        default_value = "http://127.0.0.1:8080"
+    )]
+    pub public_url: String,
+
+    /// `sqlite://...` or `postgres://...`. Default: SQLite in the data directory.
+    #[arg(long, env = "BATON_DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<SecretString>,
+
+    /// Apply migrations at start-up (PostgreSQL holds an advisory lock meanwhile).
+    #[arg(long, env = "BATON_AUTO_MIGRATE", default_value_t = true, action = ArgAction::Set)]
+    pub auto_migrate: bool,
+
+    /// Let anyone create an (athlete) account.
+    #[arg(long, env = "BATON_SELF_SIGNUP", default_value_t = false, action = ArgAction::Set)]
+    pub self_signup: bool,
+
+    /// The built SPA to serve.
+    #[arg(long, env = "BATON_WEB_DIR", default_value = "web/dist")]
+    pub web_dir: PathBuf,
+
+    /// Browser origins allowed to call grpc-web (comma-separated). Empty: same origin only.
+    #[arg(long, env = "BATON_CORS_ORIGINS", value_delimiter = ',')]
+    pub cors_origins: Vec<String>,
+
+    /// Proxies whose X-Forwarded-For is trusted (comma-separated IP addresses).
+    #[arg(long, env = "BATON_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<IpAddr>,
+
+    /// Serve gRPC reflection (v1 and v1alpha).
+    #[arg(long, env = "BATON_REFLECTION", default_value_t = true, action = ArgAction::Set)]
+    pub reflection: bool,
+
+    /// Log format; levels come from RUST_LOG.
+    #[arg(long, env = "BATON_LOG_FORMAT", value_enum, default_value = "pretty")]
+    pub log_format: LogFormat,
+
+    /// Password hashing cost. Production uses OWASP's argon2id baseline; only
+    /// tests build a cheaper one, as a literal.
+    #[arg(skip = HashParams::PRODUCTION)]
+    pub hash_params: HashParams,
+}
+
+impl Config {
+    /// Where the key sets live.
+    pub fn keys_dir(&self) -> PathBuf {
+        self.keys_dir
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("keys"))
+    }
+
+    /// The database to use: the configured URL or the embedded SQLite file.
+    pub fn database_url(&self) -> String {
+        use secrecy::ExposeSecret;
+        match &self.database_url {
+            Some(url) => url.expose_secret().to_owned(),
+            None => format!(
+                "sqlite://{}?mode=rwc",
+                self.data_dir.join("baton.sqlite").display()
+            ),
+        }
+    }
+}

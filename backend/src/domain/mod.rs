@@ -1,0 +1,12 @@
+//! Parsed types: a value of one of these has passed validation, so the use
+//! cases that take it need not check again. No I/O here.
+
+mod email;
+mod password;
+mod role;
+mod user;
+
+pub use email::Email;
+pub use password::Password;
+pub use role::{Role, Roles};
+pub use user::{Units, User};

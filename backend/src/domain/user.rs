@@ -1,0 +1,49 @@
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use super::Roles;
+
+/// A user as the use cases see them (no credentials).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub id: Uuid,
+    /// None once a deleted user's personal data is scrubbed.
+    pub email: Option<String>,
+    pub display_name: String,
+    pub roles: Roles,
+    pub active: bool,
+    /// IANA time zone name.
+    pub timezone: String,
+    pub units: Units,
+    pub avatar_url: Option<String>,
+    pub payment_link: Option<String>,
+    pub has_password: bool,
+    pub google_linked: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// How distances and paces are shown to this user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Units {
+    #[default]
+    Metric,
+    Imperial,
+}
+
+impl Units {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Units::Metric => "metric",
+            Units::Imperial => "imperial",
+        }
+    }
+
+    /// Reads the stored name; anything unknown falls back to metric.
+    pub fn from_name(name: &str) -> Self {
+        match name {
+            "imperial" => Units::Imperial,
+            _ => Units::Metric,
+        }
+    }
+}

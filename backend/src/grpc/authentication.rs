@@ -1,0 +1,185 @@
+//! The authentication layer: for every request, turns the bearer token (if
+//! any) into a [`Caller`] and records where the request came from. It never
+//! rejects: public RPCs ignore the caller, and every other handler asks for
+//! it with [`caller`], which is the one place a missing or bad token becomes
+//! UNAUTHENTICATED.
+
+use std::{net::IpAddr, sync::Arc};
+
+use axum::{
+    extract::{Request, State},
+    middleware::Next,
+    response::Response,
+};
+use http::HeaderMap;
+use tonic::transport::server::TcpConnectInfo;
+
+use crate::{
+    error::Error,
+    service::{AuthService, Caller, ClientInfo},
+};
+
+/// The longest user agent kept; browsers send far less.
+const MAX_USER_AGENT: usize = 512;
+
+/// What the layer found in the request.
+#[derive(Debug, Clone)]
+enum Authentication {
+    Anonymous,
+    Invalid,
+    Authenticated(Caller),
+}
+
+/// State of the authentication layer.
+#[derive(Clone)]
+pub struct Authenticator {
+    auth: AuthService,
+    trusted_proxies: Arc<[IpAddr]>,
+}
+
+impl Authenticator {
+    pub fn new(auth: AuthService, trusted_proxies: Vec<IpAddr>) -> Self {
+        Self {
+            auth,
+            trusted_proxies: trusted_proxies.into(),
+        }
+    }
+}
+
+/// axum middleware: see the module docs.
+pub async fn authenticate(
+    State(state): State<Authenticator>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let peer = request
+        .extensions()
+        .get::<TcpConnectInfo>()
+        .and_then(TcpConnectInfo::remote_addr)
+        .map(|addr| addr.ip());
+    let headers = request.headers();
+    let client = ClientInfo {
+        address: client_address(peer, headers, &state.trusted_proxies),
+        user_agent: headers
+            .get(http::header::USER_AGENT)
+            .and_then(|value| value.to_str().ok())
+            .map(|agent| agent.chars().take(MAX_USER_AGENT).collect()),
+    };
+    let authentication = match bearer_token(headers) {
+        None => Authentication::Anonymous,
+        Some(token) => match state.auth.authenticate(token) {
+            Ok(caller) => Authentication::Authenticated(caller),
+            Err(_) => Authentication::Invalid,
+        },
+    };
+    request.extensions_mut().insert(client);
+    request.extensions_mut().insert(authentication);
+    next.run(request).await
+}
+
+/// The signed-in caller, or UNAUTHENTICATED.
+pub fn caller<T>(request: &tonic::Request<T>) -> Result<Caller, Error> {
+    match request.extensions().get::<Authentication>() {
+        Some(Authentication::Authenticated(caller)) => Ok(caller.clone()),
+        Some(Authentication::Anonymous | Authentication::Invalid) | None => {
+            Err(Error::Unauthenticated)
+        }
+    }
+}
+
+/// Where the request came from.
+pub fn client_info<T>(request: &tonic::Request<T>) -> ClientInfo {
+    request
+        .extensions()
+        .get::<ClientInfo>()
+        .cloned()
+        .unwrap_or_default()
+}
+
+fn bearer_token(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(http::header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim())
+        .filter(|t| !t.is_empty())
+}
+
+/// The socket peer, unless that peer is a trusted proxy: then the nearest
+/// untrusted address in `X-Forwarded-For`, read from the right, because
+/// everything left of our own proxies is client-supplied and forgeable.
+fn client_address(peer: Option<IpAddr>, headers: &HeaderMap, trusted: &[IpAddr]) -> Option<IpAddr> {
+    let peer = peer?;
+    if !trusted.contains(&peer) {
+        return Some(peer);
+    }
+    let forwarded: Vec<IpAddr> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .filter_map(|part| part.trim().parse().ok())
+        .collect();
+    Some(
+        forwarded
+            .into_iter()
+            .rev()
+            .find(|ip| !trusted.contains(ip))
+            .unwrap_or(peer),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (name, value) in pairs {
+            map.append(*name, value.parse().unwrap());
+        }
+        map
+    }
+
+    #[test]
+    fn bearer_token_needs_the_bearer_scheme() {
+        assert_eq!(
+            bearer_token(&headers(&[("authorization", "Bearer abc")])),
+            Some("abc")
+        );
+        assert_eq!(
+            bearer_token(&headers(&[("authorization", "bearer abc")])),
+            Some("abc")
+        );
+        assert_eq!(
+            bearer_token(&headers(&[("authorization", "Basic abc")])),
+            None
+        );
+        assert_eq!(
+            bearer_token(&headers(&[("authorization", "Bearer ")])),
+            None
+        );
+        assert_eq!(bearer_token(&headers(&[])), None);
+    }
+
+    #[test]
+    fn forwarded_for_is_ignored_unless_the_peer_is_a_trusted_proxy() {
+        let peer: IpAddr = "203.0.113.9".parse().unwrap();
+        let forged = headers(&[("x-forwarded-for", "198.51.100.1")]);
+        assert_eq!(client_address(Some(peer), &forged, &[]), Some(peer));
+    }
+
+    #[test]
+    fn behind_a_trusted_proxy_the_rightmost_untrusted_address_is_the_client() {
+        let proxy: IpAddr = "10.0.0.2".parse().unwrap();
+        let chain = headers(&[("x-forwarded-for", "1.1.1.1, 198.51.100.7, 10.0.0.2")]);
+        assert_eq!(
+            client_address(Some(proxy), &chain, &[proxy]),
+            Some("198.51.100.7".parse().unwrap())
+        );
+        assert_eq!(
+            client_address(Some(proxy), &headers(&[]), &[proxy]),
+            Some(proxy)
+        );
+    }
+}

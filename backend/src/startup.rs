@@ -1,0 +1,413 @@
+//! Wiring: connect and migrate the database, load keys, build the services,
+//! bind the listener (port 0 allowed), and serve until told to stop.
+
+use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
+
+use axum::middleware::from_fn_with_state;
+use baton_proto::{
+    auth::v1::auth_service_server::AuthServiceServer,
+    garmin::v1::garmin_service_server::GarminServiceServer,
+    sharing::v1::sharing_service_server::SharingServiceServer,
+    user::v1::user_service_server::UserServiceServer,
+};
+use http::{HeaderName, HeaderValue, Method};
+use tokio::net::TcpListener;
+use tonic::{
+    server::NamedService,
+    service::Routes,
+    transport::{Server, server::TcpIncoming},
+};
+use tonic_health::{ServingStatus, server::HealthReporter};
+use tower_http::{
+    classify::GrpcFailureClass,
+    cors::{AllowOrigin, CorsLayer},
+    trace::TraceLayer,
+};
+use tracing::Span;
+
+use crate::{
+    clock::{Clock, SystemClock},
+    config::Config,
+    crypto::{AccessTokens, CryptoError, KeyRing, PasswordHasher},
+    grpc::{
+        AuthApi, GarminApi, SharingApi, UserApi,
+        authentication::{Authenticator, authenticate},
+    },
+    service::{AuthService, UserService},
+    store::Db,
+    web::spa_service,
+};
+
+/// Largest request a client may send, and largest reply we send.
+const MAX_DECODING_MESSAGE_SIZE: usize = 4 * 1024 * 1024;
+const MAX_ENCODING_MESSAGE_SIZE: usize = 16 * 1024 * 1024;
+/// Unary calls finish well within this; it bounds a stuck request.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+const ACCESS_TOKEN_TTL: chrono::Duration = chrono::Duration::minutes(15);
+/// The `aud` claim of Baton's access tokens.
+pub const ACCESS_TOKEN_AUDIENCE: &str = "baton";
+/// How often health re-checks the database.
+const HEALTH_INTERVAL: Duration = Duration::from_secs(5);
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("cannot use the data directory {path}: {source}")]
+    DataDir {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("database: {0}")]
+    Database(#[from] sea_orm::DbErr),
+    #[error("keys: {0}")]
+    Keys(#[from] CryptoError),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("configuration: {0}")]
+    Config(String),
+    #[error("server: {0}")]
+    Transport(#[from] tonic::transport::Error),
+}
+
+/// The services and what they share; also used by the operator commands.
+#[derive(Clone)]
+pub struct Components {
+    pub db: Db,
+    pub auth: AuthService,
+    pub users: UserService,
+}
+
+impl Components {
+    /// Connects (and, if configured, migrates) the database and loads keys.
+    pub async fn build(config: &Config, clock: Arc<dyn Clock>) -> Result<Self, StartupError> {
+        install_crypto_provider();
+        std::fs::create_dir_all(&config.data_dir).map_err(|source| StartupError::DataDir {
+            path: config.data_dir.display().to_string(),
+            source,
+        })?;
+        let keys = KeyRing::load_or_generate(&config.keys_dir())?;
+        let db = Db::connect(&config.database_url()).await?;
+        if config.auto_migrate {
+            db.migrate().await?;
+        }
+        let cores = std::thread::available_parallelism().map_or(2, usize::from);
+        // A sign-in waits at most about a second for a hashing slot, and a
+        // bounded queue sheds the rest (SECURITY.md, passwords).
+        let hasher = PasswordHasher::new(
+            config.hash_params,
+            cores,
+            Duration::from_secs(1),
+            64 * cores,
+        )?;
+        let access_tokens = Arc::new(AccessTokens::new(
+            keys.signing,
+            config.public_url.clone(),
+            ACCESS_TOKEN_AUDIENCE.to_owned(),
+            ACCESS_TOKEN_TTL,
+        ));
+        let auth = AuthService::new(db.clone(), clock, hasher, access_tokens);
+        let users = UserService::new(db.clone());
+        Ok(Self { db, auth, users })
+    }
+}
+
+/// A bound, ready-to-run server.
+pub struct Application {
+    listener: TcpListener,
+    routes: Routes,
+    health: HealthReporter,
+    db: Db,
+}
+
+impl Application {
+    /// Builds the server with the wall clock.
+    pub async fn build(config: Config) -> Result<Self, StartupError> {
+        Self::build_with_clock(config, Arc::new(SystemClock)).await
+    }
+
+    /// Builds the server with the given clock (tests move time).
+    pub async fn build_with_clock(
+        config: Config,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Self, StartupError> {
+        let components = Components::build(&config, clock).await?;
+        let (health, health_service) = tonic_health::server::health_reporter();
+        set_health(&health, ServingStatus::NotServing).await;
+
+        let mut builder = Routes::builder();
+        builder
+            .add_service(health_service)
+            .add_service(limits(AuthServiceServer::new(AuthApi::new(
+                components.auth.clone(),
+                config.self_signup,
+            ))))
+            .add_service(limits(UserServiceServer::new(UserApi::new(
+                components.users.clone(),
+            ))))
+            .add_service(limits(GarminServiceServer::new(GarminApi)))
+            .add_service(limits(SharingServiceServer::new(SharingApi)));
+        if config.reflection {
+            builder
+                .add_service(reflection_v1()?)
+                .add_service(reflection_v1alpha()?);
+        }
+
+        let authenticator =
+            Authenticator::new(components.auth.clone(), config.trusted_proxies.clone());
+        let mut grpc = builder
+            .routes()
+            .into_axum_router()
+            .layer(from_fn_with_state(authenticator, authenticate))
+            .layer(tonic_web::GrpcWebLayer::new());
+        if !config.cors_origins.is_empty() {
+            grpc = grpc.layer(cors(&config.cors_origins)?);
+        }
+        let routes = Routes::from(grpc.fallback_service(spa_service(&config.web_dir)));
+
+        let listener = TcpListener::bind(config.listen_addr)
+            .await
+            .map_err(|source| StartupError::Bind {
+                addr: config.listen_addr,
+                source,
+            })?;
+        let db = components.db;
+        update_health(&db, &health).await;
+        Ok(Self {
+            listener,
+            routes,
+            health,
+            db,
+        })
+    }
+
+    /// The address the server listens on (the real port when 0 was asked for).
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener
+            .local_addr()
+            .unwrap_or_else(|_| SocketAddr::from(([0, 0, 0, 0], 0)))
+    }
+
+    /// Serves until `shutdown` completes, then reports NOT_SERVING, lets
+    /// in-flight requests finish, and returns.
+    pub async fn run_until(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> Result<(), StartupError> {
+        let Self {
+            listener,
+            routes,
+            health,
+            db,
+        } = self;
+        let addr = listener.local_addr().ok();
+        let watcher = tokio::spawn(watch_health(db.clone(), health.clone()));
+        let drain = async move {
+            shutdown.await;
+            watcher.abort();
+            set_health(&health, ServingStatus::NotServing).await;
+            tracing::info!("shutting down: draining in-flight requests");
+        };
+        tracing::info!(addr = ?addr, "listening");
+        let incoming = TcpIncoming::from(listener)
+            .with_nodelay(Some(true))
+            .with_keepalive(Some(Duration::from_secs(60)));
+        Server::builder()
+            .accept_http1(true)
+            .timeout(REQUEST_TIMEOUT)
+            .concurrency_limit_per_connection(256)
+            .max_concurrent_streams(Some(256))
+            .http2_keepalive_interval(Some(Duration::from_secs(30)))
+            .http2_keepalive_timeout(Some(Duration::from_secs(10)))
+            .layer(trace_layer())
+            .add_routes(routes)
+            .serve_with_incoming_shutdown(incoming, drain)
+            .await?;
+        db.close().await?;
+        tracing::info!("stopped");
+        Ok(())
+    }
+}
+
+/// Resolves on SIGTERM or ctrl-c.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::error!(%error, "cannot listen for ctrl-c");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::error!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}
+
+/// rustls finds two crypto providers compiled in (ring through sqlx, aws-lc-rs
+/// through reqwest and jsonwebtoken) and refuses to guess; pick one.
+pub fn install_crypto_provider() {
+    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+}
+
+/// The service names health reports on ("" is the server as a whole).
+const HEALTH_SERVICES: [&str; 5] = [
+    "",
+    <AuthServiceServer<AuthApi> as NamedService>::NAME,
+    <UserServiceServer<UserApi> as NamedService>::NAME,
+    <GarminServiceServer<GarminApi> as NamedService>::NAME,
+    <SharingServiceServer<SharingApi> as NamedService>::NAME,
+];
+
+async fn set_health(health: &HealthReporter, status: ServingStatus) {
+    for name in HEALTH_SERVICES {
+        health.set_service_status(name, status).await;
+    }
+}
+
+/// SERVING only while the database answers and has every migration.
+async fn update_health(db: &Db, health: &HealthReporter) {
+    let ready = db.ping().await.is_ok() && db.is_migrated().await.unwrap_or(false);
+    let status = if ready {
+        ServingStatus::Serving
+    } else {
+        ServingStatus::NotServing
+    };
+    set_health(health, status).await;
+}
+
+async fn watch_health(db: Db, health: HealthReporter) {
+    let mut interval = tokio::time::interval(HEALTH_INTERVAL);
+    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        interval.tick().await;
+        update_health(&db, &health).await;
+    }
+}
+
+/// Applies the message size limits to a generated server.
+fn limits<S: SizeLimits>(server: S) -> S {
+    server.with_limits()
+}
+
+/// The generated servers share the limit setters but no trait; this one
+/// names them.
+trait SizeLimits {
+    fn with_limits(self) -> Self;
+}
+
+macro_rules! impl_size_limits {
+    ($($server:ident<$api:ident>),*) => {$(
+        impl SizeLimits for $server<$api> {
+            fn with_limits(self) -> Self {
+                self.max_decoding_message_size(MAX_DECODING_MESSAGE_SIZE)
+                    .max_encoding_message_size(MAX_ENCODING_MESSAGE_SIZE)
+            }
+        }
+    )*};
+}
+impl_size_limits!(
+    AuthServiceServer<AuthApi>,
+    UserServiceServer<UserApi>,
+    GarminServiceServer<GarminApi>,
+    SharingServiceServer<SharingApi>
+);
+
+fn reflection_v1() -> Result<
+    tonic_reflection::server::v1::ServerReflectionServer<
+        impl tonic_reflection::server::v1::ServerReflection,
+    >,
+    StartupError,
+> {
+    tonic_reflection::server::Builder::configure()
+        .register_encoded_file_descriptor_set(baton_proto::FILE_DESCRIPTOR_SET)
+        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+        .build_v1()
+        .map_err(|error| StartupError::Config(format!("reflection: {error}")))
+}
+
+fn reflection_v1alpha() -> Result<
+    tonic_reflection::server::v1alpha::ServerReflectionServer<
+        impl tonic_reflection::server::v1alpha::ServerReflection,
+    >,
+    StartupError,
+> {
+    tonic_reflection::server::Builder::configure()
+        .register_encoded_file_descriptor_set(baton_proto::FILE_DESCRIPTOR_SET)
+        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+        .build_v1alpha()
+        .map_err(|error| StartupError::Config(format!("reflection: {error}")))
+}
+
+/// grpc-web from other origins: exactly the configured ones.
+fn cors(origins: &[String]) -> Result<CorsLayer, StartupError> {
+    let origins = origins
+        .iter()
+        .map(|origin| {
+            HeaderValue::from_str(origin.trim()).map_err(|_| {
+                StartupError::Config(format!("BATON_CORS_ORIGINS: bad origin {origin:?}"))
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(CorsLayer::new()
+        .allow_origin(AllowOrigin::list(origins))
+        .allow_methods([Method::POST, Method::OPTIONS])
+        .allow_headers([
+            http::header::AUTHORIZATION,
+            http::header::CONTENT_TYPE,
+            HeaderName::from_static("x-grpc-web"),
+            HeaderName::from_static("x-user-agent"),
+            HeaderName::from_static("grpc-timeout"),
+        ])
+        .expose_headers([
+            HeaderName::from_static("grpc-status"),
+            HeaderName::from_static("grpc-message"),
+            HeaderName::from_static("grpc-status-details-bin"),
+        ])
+        .max_age(Duration::from_secs(3600)))
+}
+
+/// One span per request (the RPC's path), closed with its gRPC code and latency.
+fn trace_layer() -> TraceLayer<
+    tower_http::classify::SharedClassifier<tower_http::classify::GrpcErrorsAsFailures>,
+    impl Fn(&http::Request<tonic::body::Body>) -> Span + Clone,
+    (),
+    (),
+    (),
+    impl Fn(Option<&http::HeaderMap>, Duration, &Span) + Clone,
+    impl Fn(GrpcFailureClass, Duration, &Span) + Clone,
+> {
+    TraceLayer::new_for_grpc()
+        .make_span_with(|request: &http::Request<tonic::body::Body>| {
+            tracing::info_span!("rpc", method = %request.uri().path())
+        })
+        .on_request(())
+        .on_response(())
+        .on_body_chunk(())
+        .on_eos(|trailers: Option<&http::HeaderMap>, latency: Duration, _span: &Span| {
+            let code = trailers
+                .and_then(|t| t.get("grpc-status"))
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.parse::<i32>().ok())
+                .map_or(tonic::Code::Ok, tonic::Code::from);
+            tracing::info!(code = ?code, latency_ms = latency.as_millis() as u64, "finished");
+        })
+        .on_failure(|failure: GrpcFailureClass, latency: Duration, _span: &Span| {
+            tracing::info!(failure = %failure, latency_ms = latency.as_millis() as u64, "finished");
+        })
+}

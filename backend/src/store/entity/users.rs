@@ -1,0 +1,26 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "users")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub email: Option<String>,
+    pub email_normalized: Option<String>,
+    pub display_name: String,
+    pub password_hash: Option<String>,
+    pub google_subject: Option<String>,
+    pub active: bool,
+    pub deleted_at: Option<DateTimeUtc>,
+    pub timezone: String,
+    pub units: String,
+    pub avatar_url: Option<String>,
+    pub payment_link: Option<String>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
