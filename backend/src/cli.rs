@@ -47,9 +47,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         }
         Command::Migrate => {
             install_crypto_provider();
-            let db = Db::connect(&config.database_url())
-                .await
-                .map_err(StartupError::from)?;
+            let db = Db::connect(&config.database_url()).await.map_err(StartupError::from)?;
             db.migrate().await.map_err(StartupError::from)?;
             println!("migrations applied");
         }
@@ -59,10 +57,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             let name = name.unwrap_or_else(|| email.local_part().to_owned());
             let password = read_password()?;
             let components = components(&config).await?;
-            let user = components
-                .auth
-                .create_admin(&email, name.trim(), password)
-                .await?;
+            let user = components.auth.create_admin(&email, name.trim(), password).await?;
             println!("administrator {} created ({})", email.as_str(), user.id);
         }
         Command::ResetPassword { email } => {
@@ -71,10 +66,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             let password = read_password()?;
             let components = components(&config).await?;
             components.auth.reset_password(&email, password).await?;
-            println!(
-                "password of {} reset; their sessions are signed out",
-                email.as_str()
-            );
+            println!("password of {} reset; their sessions are signed out", email.as_str());
         }
         Command::RotateKeys => {
             let (signing, sealing) =
@@ -96,12 +88,9 @@ async fn components(config: &Config) -> Result<Components, CliError> {
 /// the password policy.
 fn read_password() -> Result<Password, CliError> {
     let mut line = String::new();
-    std::io::stdin()
-        .lock()
-        .read_line(&mut line)
-        .map_err(|error| {
-            CliError::Input(format!("cannot read the password from stdin: {error}"))
-        })?;
+    std::io::stdin().lock().read_line(&mut line).map_err(|error| {
+        CliError::Input(format!("cannot read the password from stdin: {error}"))
+    })?;
     let password = line.strip_suffix('\n').unwrap_or(&line);
     let password = password.strip_suffix('\r').unwrap_or(password);
     Password::parse(password).map_err(|why| CliError::Input(format!("password {why}")))
@@ -121,9 +110,7 @@ async fn healthcheck(config: &Config) -> Result<(), CliError> {
         .await
         .map_err(|error| CliError::Failed(format!("cannot reach {addr}: {error}")))?;
     let response = HealthClient::new(channel)
-        .check(HealthCheckRequest {
-            service: String::new(),
-        })
+        .check(HealthCheckRequest { service: String::new() })
         .await
         .map_err(|status| CliError::Failed(format!("health check failed: {}", status.message())))?;
     match response.into_inner().status() {

@@ -77,11 +77,7 @@ pub struct Config {
     pub keys_dir: Option<PathBuf>,
 
     /// The URL people reach Baton at (links, OAuth redirects; access-token issuer).
-    #[arg(
-        long,
-        env = "BATON_PUBLIC_URL",
-        default_value = "http://127.0.0.1:8080"
-    )]
+    #[arg(long, env = "BATON_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
     pub public_url: String,
 
     /// `sqlite://...` or `postgres://...`. Default: SQLite in the data directory.
@@ -125,9 +121,7 @@ pub struct Config {
 impl Config {
     /// Where the key sets live.
     pub fn keys_dir(&self) -> PathBuf {
-        self.keys_dir
-            .clone()
-            .unwrap_or_else(|| self.data_dir.join("keys"))
+        self.keys_dir.clone().unwrap_or_else(|| self.data_dir.join("keys"))
     }
 
     /// The database to use: the configured URL or the embedded SQLite file.
@@ -135,10 +129,7 @@ impl Config {
         use secrecy::ExposeSecret;
         match &self.database_url {
             Some(url) => url.expose_secret().to_owned(),
-            None => format!(
-                "sqlite://{}?mode=rwc",
-                self.data_dir.join("baton.sqlite").display()
-            ),
+            None => format!("sqlite://{}?mode=rwc", self.data_dir.join("baton.sqlite").display()),
         }
     }
 }

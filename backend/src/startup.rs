@@ -53,19 +53,13 @@ const HEALTH_INTERVAL: Duration = Duration::from_secs(5);
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
     #[error("cannot use the data directory {path}: {source}")]
-    DataDir {
-        path: String,
-        source: std::io::Error,
-    },
+    DataDir { path: String, source: std::io::Error },
     #[error("database: {0}")]
     Database(#[from] sea_orm::DbErr),
     #[error("keys: {0}")]
     Keys(#[from] CryptoError),
     #[error("cannot listen on {addr}: {source}")]
-    Bind {
-        addr: SocketAddr,
-        source: std::io::Error,
-    },
+    Bind { addr: SocketAddr, source: std::io::Error },
     #[error("configuration: {0}")]
     Config(String),
     #[error("server: {0}")]
@@ -96,12 +90,8 @@ impl Components {
         let cores = std::thread::available_parallelism().map_or(2, usize::from);
         // A sign-in waits at most about a second for a hashing slot, and a
         // bounded queue sheds the rest (SECURITY.md, passwords).
-        let hasher = PasswordHasher::new(
-            config.hash_params,
-            cores,
-            Duration::from_secs(1),
-            64 * cores,
-        )?;
+        let hasher =
+            PasswordHasher::new(config.hash_params, cores, Duration::from_secs(1), 64 * cores)?;
         let access_tokens = Arc::new(AccessTokens::new(
             keys.signing,
             config.public_url.clone(),
@@ -120,6 +110,7 @@ pub struct Application {
     routes: Routes,
     health: HealthReporter,
     db: Db,
+    components: Components,
 }
 
 impl Application {
@@ -144,15 +135,11 @@ impl Application {
                 components.auth.clone(),
                 config.self_signup,
             ))))
-            .add_service(limits(UserServiceServer::new(UserApi::new(
-                components.users.clone(),
-            ))))
+            .add_service(limits(UserServiceServer::new(UserApi::new(components.users.clone()))))
             .add_service(limits(GarminServiceServer::new(GarminApi)))
             .add_service(limits(SharingServiceServer::new(SharingApi)));
         if config.reflection {
-            builder
-                .add_service(reflection_v1()?)
-                .add_service(reflection_v1alpha()?);
+            builder.add_service(reflection_v1()?).add_service(reflection_v1alpha()?);
         }
 
         let authenticator =
@@ -169,25 +156,20 @@ impl Application {
 
         let listener = TcpListener::bind(config.listen_addr)
             .await
-            .map_err(|source| StartupError::Bind {
-                addr: config.listen_addr,
-                source,
-            })?;
-        let db = components.db;
+            .map_err(|source| StartupError::Bind { addr: config.listen_addr, source })?;
+        let db = components.db.clone();
         update_health(&db, &health).await;
-        Ok(Self {
-            listener,
-            routes,
-            health,
-            db,
-        })
+        Ok(Self { listener, routes, health, db, components })
     }
 
     /// The address the server listens on (the real port when 0 was asked for).
     pub fn local_addr(&self) -> SocketAddr {
-        self.listener
-            .local_addr()
-            .unwrap_or_else(|_| SocketAddr::from(([0, 0, 0, 0], 0)))
+        self.listener.local_addr().unwrap_or_else(|_| SocketAddr::from(([0, 0, 0, 0], 0)))
+    }
+
+    /// The services this server runs (operator tasks and tests use them directly).
+    pub fn components(&self) -> &Components {
+        &self.components
     }
 
     /// Serves until `shutdown` completes, then reports NOT_SERVING, lets
@@ -196,12 +178,7 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), StartupError> {
-        let Self {
-            listener,
-            routes,
-            health,
-            db,
-        } = self;
+        let Self { listener, routes, health, db, .. } = self;
         let addr = listener.local_addr().ok();
         let watcher = tokio::spawn(watch_health(db.clone(), health.clone()));
         let drain = async move {
@@ -283,11 +260,7 @@ async fn set_health(health: &HealthReporter, status: ServingStatus) {
 /// SERVING only while the database answers and has every migration.
 async fn update_health(db: &Db, health: &HealthReporter) {
     let ready = db.ping().await.is_ok() && db.is_migrated().await.unwrap_or(false);
-    let status = if ready {
-        ServingStatus::Serving
-    } else {
-        ServingStatus::NotServing
-    };
+    let status = if ready { ServingStatus::Serving } else { ServingStatus::NotServing };
     set_health(health, status).await;
 }
 

@@ -43,14 +43,10 @@ pub fn spa_service(dir: &Path) -> SpaService {
             if is_grpc(&request) {
                 return Ok(tonic::Status::unimplemented("no such method").into_http::<Body>());
             }
-            files
-                .oneshot(request)
-                .await
-                .map(|response| response.map(Body::new))
-                .or_else(|error| {
-                    tracing::error!(%error, "serving a static file failed");
-                    Ok(http::StatusCode::INTERNAL_SERVER_ERROR.into_response())
-                })
+            files.oneshot(request).await.map(|response| response.map(Body::new)).or_else(|error| {
+                tracing::error!(%error, "serving a static file failed");
+                Ok(http::StatusCode::INTERNAL_SERVER_ERROR.into_response())
+            })
         }
     });
     BoxCloneSyncService::new(service)

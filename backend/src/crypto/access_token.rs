@@ -69,13 +69,7 @@ impl AccessTokens {
         validation.set_issuer(&[&issuer]);
         validation.set_audience(&[&audience]);
         validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
-        Self {
-            keys,
-            issuer,
-            audience,
-            ttl,
-            validation,
-        }
+        Self { keys, issuer, audience, ttl, validation }
     }
 
     /// Signs a token for `user_id` in session `session_id`; returns it with
@@ -140,9 +134,7 @@ impl AccessTokens {
                 .claims;
         let now = now.timestamp();
         let expired = now >= received.claims.exp.saturating_add(CLOCK_LEEWAY_SECS);
-        let not_yet = received
-            .nbf
-            .is_some_and(|nbf| now < nbf.saturating_sub(CLOCK_LEEWAY_SECS));
+        let not_yet = received.nbf.is_some_and(|nbf| now < nbf.saturating_sub(CLOCK_LEEWAY_SECS));
         if expired || not_yet {
             return Err(CryptoError::InvalidToken);
         }
@@ -191,10 +183,7 @@ mod tests {
 
     fn issue(tokens: &AccessTokens) -> String {
         let roles = vec!["coach".to_owned()];
-        tokens
-            .issue(Uuid::new_v4(), Uuid::new_v4(), roles, now())
-            .unwrap()
-            .0
+        tokens.issue(Uuid::new_v4(), Uuid::new_v4(), roles, now()).unwrap().0
     }
 
     /// Signs arbitrary header fields and claims with the current key.
@@ -230,15 +219,9 @@ mod tests {
         assert_eq!(expires, now() + chrono::Duration::minutes(15));
 
         let claims = tokens.verify(&token, now()).unwrap();
-        assert_eq!(
-            (claims.sub, claims.sid, claims.roles),
-            (user, session, roles)
-        );
+        assert_eq!((claims.sub, claims.sid, claims.roles), (user, session, roles));
         assert_eq!((claims.iss.as_str(), claims.aud.as_str()), (ISS, AUD));
-        assert_eq!(
-            (claims.iat, claims.exp),
-            (now().timestamp(), expires.timestamp())
-        );
+        assert_eq!((claims.iat, claims.exp), (now().timestamp(), expires.timestamp()));
 
         let header = jsonwebtoken::decode_header(&token).unwrap();
         assert_eq!(header.alg, Algorithm::EdDSA);
@@ -261,10 +244,7 @@ mod tests {
         let within_leeway = now() + chrono::Duration::seconds(15 * 60 + CLOCK_LEEWAY_SECS - 1);
         assert!(tokens.verify(&token, within_leeway).is_ok());
         let later = now() + chrono::Duration::seconds(15 * 60 + CLOCK_LEEWAY_SECS);
-        assert!(matches!(
-            tokens.verify(&token, later),
-            Err(CryptoError::InvalidToken)
-        ));
+        assert!(matches!(tokens.verify(&token, later), Err(CryptoError::InvalidToken)));
     }
 
     #[test]
@@ -272,16 +252,10 @@ mod tests {
         let (_dir, tokens) = setup();
         let mut claims = valid_claims();
         claims["nbf"] = json!(now().timestamp() + 60);
-        assert!(rejected(
-            &tokens,
-            &sign_raw(&tokens, valid_header(&tokens), claims)
-        ));
+        assert!(rejected(&tokens, &sign_raw(&tokens, valid_header(&tokens), claims)));
         let mut claims = valid_claims();
         claims["nbf"] = json!(now().timestamp());
-        assert!(!rejected(
-            &tokens,
-            &sign_raw(&tokens, valid_header(&tokens), claims)
-        ));
+        assert!(!rejected(&tokens, &sign_raw(&tokens, valid_header(&tokens), claims)));
     }
 
     #[test]
@@ -293,10 +267,7 @@ mod tests {
             serde_json::from_slice(&URL_SAFE_NO_PAD.decode(parts[1]).unwrap()).unwrap();
         claims["roles"] = json!(["admin"]);
         let payload = URL_SAFE_NO_PAD.encode(claims.to_string());
-        assert!(rejected(
-            &tokens,
-            &format!("{}.{payload}.{}", parts[0], parts[2])
-        ));
+        assert!(rejected(&tokens, &format!("{}.{payload}.{}", parts[0], parts[2])));
     }
 
     #[test]
@@ -306,10 +277,7 @@ mod tests {
         let (message, signature) = token.rsplit_once('.').unwrap();
         let mut sig = URL_SAFE_NO_PAD.decode(signature).unwrap();
         sig[0] ^= 0x01;
-        assert!(rejected(
-            &tokens,
-            &format!("{message}.{}", URL_SAFE_NO_PAD.encode(sig))
-        ));
+        assert!(rejected(&tokens, &format!("{message}.{}", URL_SAFE_NO_PAD.encode(sig))));
         assert!(rejected(&tokens, &format!("{message}.")));
     }
 
@@ -330,22 +298,13 @@ mod tests {
         let (_dir, tokens) = setup();
         let mut header = valid_header(&tokens);
         header.typ = Some("JWT".into());
-        assert!(rejected(
-            &tokens,
-            &sign_raw(&tokens, header, valid_claims())
-        ));
+        assert!(rejected(&tokens, &sign_raw(&tokens, header, valid_claims())));
         let mut header = valid_header(&tokens);
         header.typ = None;
-        assert!(rejected(
-            &tokens,
-            &sign_raw(&tokens, header, valid_claims())
-        ));
+        assert!(rejected(&tokens, &sign_raw(&tokens, header, valid_claims())));
         let mut header = valid_header(&tokens);
         header.typ = Some("AT+JWT".into());
-        assert!(!rejected(
-            &tokens,
-            &sign_raw(&tokens, header, valid_claims())
-        ));
+        assert!(!rejected(&tokens, &sign_raw(&tokens, header, valid_claims())));
     }
 
     #[test]
@@ -372,16 +331,10 @@ mod tests {
         let (_dir, tokens) = setup();
         let mut header = valid_header(&tokens);
         header.kid = Some("20200101T000000Z-00000000".into());
-        assert!(rejected(
-            &tokens,
-            &sign_raw(&tokens, header, valid_claims())
-        ));
+        assert!(rejected(&tokens, &sign_raw(&tokens, header, valid_claims())));
         let mut header = valid_header(&tokens);
         header.kid = None;
-        assert!(rejected(
-            &tokens,
-            &sign_raw(&tokens, header, valid_claims())
-        ));
+        assert!(rejected(&tokens, &sign_raw(&tokens, header, valid_claims())));
     }
 
     #[test]
@@ -398,14 +351,7 @@ mod tests {
     #[test]
     fn garbage_is_rejected() {
         let (_dir, tokens) = setup();
-        for token in [
-            "",
-            ".",
-            "..",
-            "a.b.c",
-            "not a token",
-            &"A".repeat(MAX_TOKEN_LEN + 1),
-        ] {
+        for token in ["", ".", "..", "a.b.c", "not a token", &"A".repeat(MAX_TOKEN_LEN + 1)] {
             assert!(rejected(&tokens, token), "{token}");
         }
     }
@@ -413,11 +359,7 @@ mod tests {
     #[test]
     fn token_from_an_older_key_verifies_after_rotation() {
         let dir = tempfile::tempdir().unwrap();
-        let before = tokens_with(
-            KeyRing::load_or_generate(dir.path()).unwrap().signing,
-            ISS,
-            AUD,
-        );
+        let before = tokens_with(KeyRing::load_or_generate(dir.path()).unwrap().signing, ISS, AUD);
         let old_token = issue(&before);
         let (new_id, _) = rotate(dir.path()).unwrap();
         let after = tokens_with(KeyRing::load(dir.path()).unwrap().signing, ISS, AUD);

@@ -112,10 +112,7 @@ impl<K> KeySet<K> {
 
     /// All ids, oldest first.
     pub fn ids(&self) -> impl Iterator<Item = &str> {
-        self.older
-            .iter()
-            .chain(std::iter::once(&self.newest))
-            .map(|(id, _)| id.as_str())
+        self.older.iter().chain(std::iter::once(&self.newest)).map(|(id, _)| id.as_str())
     }
 
     /// Whether `id` is in the set.
@@ -137,9 +134,7 @@ impl<K> KeySet<K> {
 
 impl<K> fmt::Debug for KeySet<K> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("KeySet")
-            .field("ids", &self.ids().collect::<Vec<_>>())
-            .finish()
+        f.debug_struct("KeySet").field("ids", &self.ids().collect::<Vec<_>>()).finish()
     }
 }
 
@@ -182,11 +177,7 @@ impl Kind {
 fn lock_dir(dir: &Path) -> Result<File, CryptoError> {
     for set in [SIGNING, SEALING] {
         let path = dir.join(set);
-        DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(&path)
-            .map_err(io_error(&path))?;
+        DirBuilder::new().recursive(true).mode(0o700).create(&path).map_err(io_error(&path))?;
     }
     let path = dir.join(".lock");
     let file = OpenOptions::new()
@@ -232,10 +223,7 @@ fn list_ids(set_dir: &Path, kind: Kind) -> Result<Vec<String>, CryptoError> {
 }
 
 fn is_valid_id(id: &str) -> bool {
-    !id.is_empty()
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 fn load_set<K>(
@@ -252,10 +240,7 @@ fn load_set<K>(
     let newest = keys
         .pop()
         .ok_or_else(|| CryptoError::KeyStore(format!("no keys in {}", set_dir.display())))?;
-    Ok(KeySet {
-        newest,
-        older: keys,
-    })
+    Ok(KeySet { newest, older: keys })
 }
 
 fn warn_if_readable_by_others(path: &Path) {
@@ -302,10 +287,7 @@ fn write_new_key(set_dir: &Path, kind: Kind, after: Option<&str>) -> Result<Stri
         }
     };
     let id = new_key_id(chrono::Utc::now(), after)?;
-    publish(
-        &set_dir.join(format!("{id}.{}", kind.extension())),
-        contents.as_bytes(),
-    )?;
+    publish(&set_dir.join(format!("{id}.{}", kind.extension())), contents.as_bytes())?;
     Ok(id)
 }
 
@@ -330,9 +312,9 @@ fn new_key_id(now: DateTime<Utc>, after: Option<&str>) -> Result<String, CryptoE
     let suffix: String = suffix.iter().map(|b| format!("{b:02x}")).collect();
     let id = format!("{}-{suffix}", time.format(ID_TIME_FORMAT));
     match after {
-        Some(newest) if id.as_str() <= newest => Err(CryptoError::KeyStore(format!(
-            "cannot make a key id that sorts after {newest}"
-        ))),
+        Some(newest) if id.as_str() <= newest => {
+            Err(CryptoError::KeyStore(format!("cannot make a key id that sorts after {newest}")))
+        }
         _ => Ok(id),
     }
 }
@@ -346,11 +328,7 @@ fn publish(path: &Path, contents: &[u8]) -> Result<(), CryptoError> {
         path.file_name().and_then(|n| n.to_str()).unwrap_or("key")
     ));
     let written = (|| {
-        let mut file = OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(&tmp)?;
+        let mut file = OpenOptions::new().write(true).create_new(true).mode(0o600).open(&tmp)?;
         file.write_all(contents)?;
         file.sync_all()?;
         fs::hard_link(&tmp, path)
@@ -380,20 +358,13 @@ fn pem_decode(pem: &str) -> Option<Vec<u8>> {
     let end = format!("-----END {PEM_LABEL}-----");
     let start = pem.find(&begin)? + begin.len();
     let stop = start + pem.get(start..)?.find(&end)?;
-    let body: String = pem
-        .get(start..stop)?
-        .chars()
-        .filter(|c| !c.is_ascii_whitespace())
-        .collect();
+    let body: String = pem.get(start..stop)?.chars().filter(|c| !c.is_ascii_whitespace()).collect();
     STANDARD.decode(body).ok()
 }
 
 fn io_error(path: &Path) -> impl Fn(std::io::Error) -> CryptoError {
     let path: PathBuf = path.to_path_buf();
-    move |source| CryptoError::KeyStoreIo {
-        path: path.clone(),
-        source,
-    }
+    move |source| CryptoError::KeyStoreIo { path: path.clone(), source }
 }
 
 #[cfg(test)]
@@ -417,10 +388,7 @@ mod tests {
         let loaded = KeyRing::load(dir.path()).unwrap();
         assert_eq!(loaded.signing.current_id(), first.signing.current_id());
         assert_eq!(loaded.sealing.current_id(), first.sealing.current_id());
-        assert_eq!(
-            loaded.signing.current().1.public_key(),
-            first.signing.current().1.public_key()
-        );
+        assert_eq!(loaded.signing.current().1.public_key(), first.signing.current().1.public_key());
     }
 
     #[test]
@@ -440,22 +408,14 @@ mod tests {
         let mode = |p: PathBuf| fs::metadata(p).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode(dir.path().join(SIGNING)), 0o700);
         assert_eq!(mode(dir.path().join(SEALING)), 0o700);
-        let pem = dir
-            .path()
-            .join(SIGNING)
-            .join(format!("{}.pem", ring.signing.current_id()));
-        let key = dir
-            .path()
-            .join(SEALING)
-            .join(format!("{}.key", ring.sealing.current_id()));
+        let pem = dir.path().join(SIGNING).join(format!("{}.pem", ring.signing.current_id()));
+        let key = dir.path().join(SEALING).join(format!("{}.key", ring.sealing.current_id()));
         assert_eq!(mode(pem), 0o600);
         assert_eq!(mode(key), 0o600);
     }
 
     fn at(stamp: &str) -> DateTime<Utc> {
-        NaiveDateTime::parse_from_str(stamp, ID_TIME_FORMAT)
-            .unwrap()
-            .and_utc()
+        NaiveDateTime::parse_from_str(stamp, ID_TIME_FORMAT).unwrap().and_utc()
     }
 
     #[test]
@@ -464,11 +424,7 @@ mod tests {
         let (stamp, suffix) = id.split_once('-').unwrap();
         assert_eq!(stamp, "20261124T120000Z");
         assert_eq!(suffix.len(), 8);
-        assert!(
-            suffix
-                .bytes()
-                .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
-        );
+        assert!(suffix.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()));
     }
 
     #[test]
@@ -516,31 +472,19 @@ mod tests {
     #[test]
     fn load_refuses_an_empty_or_missing_set() {
         let dir = tempfile::tempdir().unwrap();
-        assert!(matches!(
-            KeyRing::load(dir.path()),
-            Err(CryptoError::KeyStore(_))
-        ));
+        assert!(matches!(KeyRing::load(dir.path()), Err(CryptoError::KeyStore(_))));
         fs::create_dir_all(dir.path().join(SIGNING)).unwrap();
         fs::create_dir_all(dir.path().join(SEALING)).unwrap();
-        assert!(matches!(
-            KeyRing::load(dir.path()),
-            Err(CryptoError::KeyStore(_))
-        ));
+        assert!(matches!(KeyRing::load(dir.path()), Err(CryptoError::KeyStore(_))));
     }
 
     #[test]
     fn load_rejects_a_corrupt_key_file() {
         let dir = tempfile::tempdir().unwrap();
         let ring = KeyRing::load_or_generate(dir.path()).unwrap();
-        let key = dir
-            .path()
-            .join(SEALING)
-            .join(format!("{}.key", ring.sealing.current_id()));
+        let key = dir.path().join(SEALING).join(format!("{}.key", ring.sealing.current_id()));
         fs::write(&key, "c2hvcnQ=\n").unwrap();
-        assert!(matches!(
-            KeyRing::load(dir.path()),
-            Err(CryptoError::KeyStore(_))
-        ));
+        assert!(matches!(KeyRing::load(dir.path()), Err(CryptoError::KeyStore(_))));
     }
 
     #[test]
@@ -562,10 +506,7 @@ mod tests {
         KeyRing::load_or_generate(dir.path()).unwrap();
         let rng = aws_lc_rs::rand::SystemRandom::new();
         let v1 = Ed25519KeyPair::generate_pkcs8v1(&rng).unwrap();
-        let path = dir
-            .path()
-            .join(SIGNING)
-            .join("99990101T000000Z-operator.pem");
+        let path = dir.path().join(SIGNING).join("99990101T000000Z-operator.pem");
         fs::write(&path, pem_encode(v1.as_ref())).unwrap();
         let loaded = KeyRing::load(dir.path()).unwrap();
         assert_eq!(loaded.signing.current_id(), "99990101T000000Z-operator");
@@ -575,12 +516,9 @@ mod tests {
     fn generated_pem_is_accepted_by_jsonwebtoken() {
         let dir = tempfile::tempdir().unwrap();
         let ring = KeyRing::load_or_generate(dir.path()).unwrap();
-        let pem = fs::read(
-            dir.path()
-                .join(SIGNING)
-                .join(format!("{}.pem", ring.signing.current_id())),
-        )
-        .unwrap();
+        let pem =
+            fs::read(dir.path().join(SIGNING).join(format!("{}.pem", ring.signing.current_id())))
+                .unwrap();
         assert!(EncodingKey::from_ed_pem(&pem).is_ok());
         assert_eq!(ring.signing.current().1.public_key().len(), 32);
     }
@@ -593,9 +531,7 @@ mod tests {
         assert!(shown.contains(ring.signing.current_id()));
         assert!(shown.contains(ring.sealing.current_id()));
         let sealing_file = fs::read_to_string(
-            dir.path()
-                .join(SEALING)
-                .join(format!("{}.key", ring.sealing.current_id())),
+            dir.path().join(SEALING).join(format!("{}.key", ring.sealing.current_id())),
         )
         .unwrap();
         assert!(!shown.contains(sealing_file.trim()));

@@ -20,10 +20,7 @@ pub fn new_opaque_token() -> String {
 /// The SHA-256 of `token` as lowercase hex: what the database stores and
 /// looks tokens up by, so a leaked table reveals no usable token.
 pub fn token_digest(token: &str) -> String {
-    Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect()
+    Sha256::digest(token.as_bytes()).iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
 #[cfg(test)]
@@ -36,11 +33,7 @@ mod tests {
         assert_eq!(token.len(), 43);
         let decoded = URL_SAFE_NO_PAD.decode(&token).unwrap();
         assert_eq!(decoded.len(), 32);
-        assert!(
-            token
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        );
+        assert!(token.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
     }
 
     #[test]

@@ -23,17 +23,9 @@ pub struct HashParams {
 
 impl HashParams {
     /// The OWASP baseline that SECURITY.md requires in production.
-    pub const PRODUCTION: Self = Self {
-        m_cost_kib: 19_456,
-        t_cost: 2,
-        p_cost: 1,
-    };
+    pub const PRODUCTION: Self = Self { m_cost_kib: 19_456, t_cost: 2, p_cost: 1 };
     /// Cheap parameters for tests only.
-    pub const TESTING: Self = Self {
-        m_cost_kib: 64,
-        t_cost: 1,
-        p_cost: 1,
-    };
+    pub const TESTING: Self = Self { m_cost_kib: 64, t_cost: 1, p_cost: 1 };
 }
 
 /// Hashes and verifies passwords with argon2id.
@@ -133,9 +125,8 @@ impl PasswordHasher {
         if let Ok(permit) = Arc::clone(&self.inner.running).try_acquire_owned() {
             return Ok(permit);
         }
-        let _place_in_queue = Arc::clone(&self.inner.waiting)
-            .try_acquire_owned()
-            .map_err(|_| CryptoError::Busy)?;
+        let _place_in_queue =
+            Arc::clone(&self.inner.waiting).try_acquire_owned().map_err(|_| CryptoError::Busy)?;
         let acquire = Arc::clone(&self.inner.running).acquire_owned();
         match tokio::time::timeout(self.inner.max_wait, acquire).await {
             Ok(Ok(permit)) => Ok(permit),
@@ -186,24 +177,14 @@ mod tests {
         let hasher = hasher(2, Duration::from_secs(5), 8);
         let phc = hasher.hash(secret("correct horse battery")).await.unwrap();
         assert!(phc.starts_with("$argon2id$v=19$m=64,t=1,p=1$"), "{phc}");
-        assert!(
-            hasher
-                .verify(secret("correct horse battery"), Some(phc))
-                .await
-                .unwrap()
-        );
+        assert!(hasher.verify(secret("correct horse battery"), Some(phc)).await.unwrap());
     }
 
     #[tokio::test]
     async fn verify_rejects_a_wrong_password() {
         let hasher = hasher(2, Duration::from_secs(5), 8);
         let phc = hasher.hash(secret("correct horse battery")).await.unwrap();
-        assert!(
-            !hasher
-                .verify(secret("correct horse battery!"), Some(phc))
-                .await
-                .unwrap()
-        );
+        assert!(!hasher.verify(secret("correct horse battery!"), Some(phc)).await.unwrap());
     }
 
     #[tokio::test]
@@ -218,29 +199,20 @@ mod tests {
     async fn verify_without_a_stored_hash_is_false() {
         let hasher = hasher(2, Duration::from_secs(5), 8);
         assert!(!hasher.verify(secret(""), None).await.unwrap());
-        assert!(
-            !hasher
-                .verify(secret("correct horse battery"), None)
-                .await
-                .unwrap()
-        );
+        assert!(!hasher.verify(secret("correct horse battery"), None).await.unwrap());
     }
 
     #[tokio::test]
     async fn verify_reports_a_malformed_stored_hash() {
         let hasher = hasher(2, Duration::from_secs(5), 8);
-        let result = hasher
-            .verify(secret("pw"), Some("not a phc string".into()))
-            .await;
+        let result = hasher.verify(secret("pw"), Some("not a phc string".into())).await;
         assert!(matches!(result, Err(CryptoError::Hash(_))));
     }
 
     #[tokio::test]
     async fn busy_when_all_slots_are_taken_and_no_queue_is_allowed() {
         let hasher = hasher(1, Duration::from_secs(60), 0);
-        let held = Arc::clone(&hasher.inner.running)
-            .try_acquire_owned()
-            .unwrap();
+        let held = Arc::clone(&hasher.inner.running).try_acquire_owned().unwrap();
         let result = hasher.hash(secret("correct horse battery")).await;
         assert!(matches!(result, Err(CryptoError::Busy)));
         let result = hasher.verify(secret("correct horse battery"), None).await;
@@ -252,12 +224,8 @@ mod tests {
     #[tokio::test]
     async fn busy_when_the_wait_queue_is_full() {
         let hasher = hasher(1, Duration::from_secs(60), 1);
-        let _running = Arc::clone(&hasher.inner.running)
-            .try_acquire_owned()
-            .unwrap();
-        let _queued = Arc::clone(&hasher.inner.waiting)
-            .try_acquire_owned()
-            .unwrap();
+        let _running = Arc::clone(&hasher.inner.running).try_acquire_owned().unwrap();
+        let _queued = Arc::clone(&hasher.inner.waiting).try_acquire_owned().unwrap();
         let result = hasher.hash(secret("correct horse battery")).await;
         assert!(matches!(result, Err(CryptoError::Busy)));
     }
@@ -265,9 +233,7 @@ mod tests {
     #[tokio::test]
     async fn busy_when_the_wait_for_a_slot_runs_out() {
         let hasher = hasher(1, Duration::from_millis(20), 4);
-        let _running = Arc::clone(&hasher.inner.running)
-            .try_acquire_owned()
-            .unwrap();
+        let _running = Arc::clone(&hasher.inner.running).try_acquire_owned().unwrap();
         let result = hasher.verify(secret("correct horse battery"), None).await;
         assert!(matches!(result, Err(CryptoError::Busy)));
         // The timed-out caller left the queue.
@@ -277,9 +243,7 @@ mod tests {
     #[tokio::test]
     async fn a_queued_caller_proceeds_once_a_slot_frees() {
         let hasher = hasher(1, Duration::from_secs(60), 1);
-        let running = Arc::clone(&hasher.inner.running)
-            .try_acquire_owned()
-            .unwrap();
+        let running = Arc::clone(&hasher.inner.running).try_acquire_owned().unwrap();
         let queued = tokio::spawn({
             let hasher = hasher.clone();
             async move { hasher.hash(secret("correct horse battery")).await }
@@ -297,13 +261,6 @@ mod tests {
 
     #[test]
     fn production_parameters_are_the_owasp_baseline() {
-        assert_eq!(
-            HashParams::PRODUCTION,
-            HashParams {
-                m_cost_kib: 19_456,
-                t_cost: 2,
-                p_cost: 1
-            }
-        );
+        assert_eq!(HashParams::PRODUCTION, HashParams { m_cost_kib: 19_456, t_cost: 2, p_cost: 1 });
     }
 }

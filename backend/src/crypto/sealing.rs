@@ -39,21 +39,12 @@ impl Sealer {
         let nonce: [u8; NONCE_LEN] = os_random().map_err(|_| CryptoError::Seal)?;
         let ciphertext = key
             .cipher
-            .encrypt(
-                &XNonce::from(nonce),
-                Payload {
-                    msg: plaintext,
-                    aad,
-                },
-            )
+            .encrypt(&XNonce::from(nonce), Payload { msg: plaintext, aad })
             .map_err(|_| CryptoError::Seal)?;
         let mut blob = Vec::with_capacity(NONCE_LEN + ciphertext.len());
         blob.extend_from_slice(&nonce);
         blob.extend_from_slice(&ciphertext);
-        Ok(Sealed {
-            key_id: key_id.to_owned(),
-            blob,
-        })
+        Ok(Sealed { key_id: key_id.to_owned(), blob })
     }
 
     /// Decrypts `blob` sealed under `key_id` with the same `aad`.
@@ -67,15 +58,7 @@ impl Sealer {
         }
         let (nonce, ciphertext) = blob.split_at(NONCE_LEN);
         let nonce = XNonce::try_from(nonce).map_err(|_| CryptoError::Open)?;
-        key.cipher
-            .decrypt(
-                &nonce,
-                Payload {
-                    msg: ciphertext,
-                    aad,
-                },
-            )
-            .map_err(|_| CryptoError::Open)
+        key.cipher.decrypt(&nonce, Payload { msg: ciphertext, aad }).map_err(|_| CryptoError::Open)
     }
 
     /// Whether `key_id` is the newest key; rows sealed with another key
@@ -149,11 +132,8 @@ mod tests {
     fn wrong_aad_fails_to_open() {
         let (_dir, sealer) = sealer();
         let sealed = sealer.seal(b"garmin-oauth-token", AAD).unwrap();
-        for aad in [
-            &b""[..],
-            b"user:5f1c purpose:garmin-oauti",
-            b"user:0000 purpose:garmin-oauth",
-        ] {
+        for aad in [&b""[..], b"user:5f1c purpose:garmin-oauti", b"user:0000 purpose:garmin-oauth"]
+        {
             let result = sealer.open(&sealed.key_id, &sealed.blob, aad);
             assert!(matches!(result, Err(CryptoError::Open)));
         }
@@ -163,13 +143,7 @@ mod tests {
     fn short_or_truncated_blobs_fail_to_open() {
         let (_dir, sealer) = sealer();
         let sealed = sealer.seal(b"garmin-oauth-token", AAD).unwrap();
-        for len in [
-            0,
-            1,
-            NONCE_LEN,
-            NONCE_LEN + TAG_LEN - 1,
-            sealed.blob.len() - 1,
-        ] {
+        for len in [0, 1, NONCE_LEN, NONCE_LEN + TAG_LEN - 1, sealed.blob.len() - 1] {
             let result = sealer.open(&sealed.key_id, &sealed.blob[..len], AAD);
             assert!(matches!(result, Err(CryptoError::Open)), "length {len}");
         }
@@ -194,10 +168,7 @@ mod tests {
         let (_, new_id) = rotate(dir.path()).unwrap();
         let after = Sealer::new(KeyRing::load(dir.path()).unwrap().sealing);
 
-        assert_eq!(
-            after.open(&old.key_id, &old.blob, AAD).unwrap(),
-            b"garmin-oauth-token"
-        );
+        assert_eq!(after.open(&old.key_id, &old.blob, AAD).unwrap(), b"garmin-oauth-token");
         assert!(!after.is_current(&old.key_id));
         let resealed = after.seal(b"garmin-oauth-token", AAD).unwrap();
         assert_eq!(resealed.key_id, new_id);

@@ -36,10 +36,7 @@ impl Email {
         if local.is_empty() || local.len() > 64 || !domain_ok {
             return Err("is not an email address");
         }
-        Ok(Self {
-            as_typed: trimmed.to_owned(),
-            normalized: trimmed.to_lowercase(),
-        })
+        Ok(Self { as_typed: trimmed.to_owned(), normalized: trimmed.to_lowercase() })
     }
 
     pub fn as_str(&self) -> &str {
@@ -53,9 +50,7 @@ impl Email {
 
     /// The part before the `@`, as a default display name.
     pub fn local_part(&self) -> &str {
-        self.as_typed
-            .rsplit_once('@')
-            .map_or(&self.as_typed, |(local, _)| local)
+        self.as_typed.rsplit_once('@').map_or(&self.as_typed, |(local, _)| local)
     }
 }
 

@@ -48,10 +48,7 @@ impl Roles {
 
     /// Reads role names, ignoring any this version does not know.
     pub fn from_names<S: AsRef<str>>(names: impl IntoIterator<Item = S>) -> Self {
-        names
-            .into_iter()
-            .filter_map(|name| Role::from_name(name.as_ref()))
-            .collect()
+        names.into_iter().filter_map(|name| Role::from_name(name.as_ref())).collect()
     }
 }
 
@@ -75,9 +72,7 @@ mod tests {
 
     #[test]
     fn roles_form_a_set() {
-        let roles: Roles = [Role::Coach, Role::Admin, Role::Coach]
-            .into_iter()
-            .collect();
+        let roles: Roles = [Role::Coach, Role::Admin, Role::Coach].into_iter().collect();
         assert_eq!(roles.names(), vec!["coach", "admin"]);
         assert!(roles.contains(Role::Admin));
         assert!(!roles.contains(Role::Athlete));

@@ -39,10 +39,7 @@ impl AuthRpc for AuthApi {
     ) -> Result<Response<pb::LoginResponse>, Status> {
         let client = client_info(&request);
         let pb::LoginRequest { email, password } = request.into_inner();
-        let tokens = self
-            .auth
-            .login(&client, &email, SecretString::from(password))
-            .await?;
+        let tokens = self.auth.login(&client, &email, SecretString::from(password)).await?;
         Ok(Response::new(pb::LoginResponse {
             result: Some(login_response::Result::Tokens(convert::token_pair(tokens))),
         }))
@@ -52,22 +49,15 @@ impl AuthRpc for AuthApi {
         &self,
         request: Request<pb::RefreshRequest>,
     ) -> Result<Response<pb::RefreshResponse>, Status> {
-        let tokens = self
-            .auth
-            .refresh(&request.into_inner().refresh_token)
-            .await?;
-        Ok(Response::new(pb::RefreshResponse {
-            tokens: Some(convert::token_pair(tokens)),
-        }))
+        let tokens = self.auth.refresh(&request.into_inner().refresh_token).await?;
+        Ok(Response::new(pb::RefreshResponse { tokens: Some(convert::token_pair(tokens)) }))
     }
 
     async fn logout(
         &self,
         request: Request<pb::LogoutRequest>,
     ) -> Result<Response<pb::LogoutResponse>, Status> {
-        self.auth
-            .logout(&request.into_inner().refresh_token)
-            .await?;
+        self.auth.logout(&request.into_inner().refresh_token).await?;
         Ok(Response::new(pb::LogoutResponse {}))
     }
 }

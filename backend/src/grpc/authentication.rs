@@ -39,10 +39,7 @@ pub struct Authenticator {
 
 impl Authenticator {
     pub fn new(auth: AuthService, trusted_proxies: Vec<IpAddr>) -> Self {
-        Self {
-            auth,
-            trusted_proxies: trusted_proxies.into(),
-        }
+        Self { auth, trusted_proxies: trusted_proxies.into() }
     }
 }
 
@@ -89,20 +86,13 @@ pub fn caller<T>(request: &tonic::Request<T>) -> Result<Caller, Error> {
 
 /// Where the request came from.
 pub fn client_info<T>(request: &tonic::Request<T>) -> ClientInfo {
-    request
-        .extensions()
-        .get::<ClientInfo>()
-        .cloned()
-        .unwrap_or_default()
+    request.extensions().get::<ClientInfo>().cloned().unwrap_or_default()
 }
 
 fn bearer_token(headers: &HeaderMap) -> Option<&str> {
     let value = headers.get(http::header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
-    scheme
-        .eq_ignore_ascii_case("bearer")
-        .then(|| token.trim())
-        .filter(|t| !t.is_empty())
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim()).filter(|t| !t.is_empty())
 }
 
 /// The socket peer, unless that peer is a trusted proxy: then the nearest
@@ -120,13 +110,7 @@ fn client_address(peer: Option<IpAddr>, headers: &HeaderMap, trusted: &[IpAddr])
         .flat_map(|value| value.split(','))
         .filter_map(|part| part.trim().parse().ok())
         .collect();
-    Some(
-        forwarded
-            .into_iter()
-            .rev()
-            .find(|ip| !trusted.contains(ip))
-            .unwrap_or(peer),
-    )
+    Some(forwarded.into_iter().rev().find(|ip| !trusted.contains(ip)).unwrap_or(peer))
 }
 
 #[cfg(test)]
@@ -143,22 +127,10 @@ mod tests {
 
     #[test]
     fn bearer_token_needs_the_bearer_scheme() {
-        assert_eq!(
-            bearer_token(&headers(&[("authorization", "Bearer abc")])),
-            Some("abc")
-        );
-        assert_eq!(
-            bearer_token(&headers(&[("authorization", "bearer abc")])),
-            Some("abc")
-        );
-        assert_eq!(
-            bearer_token(&headers(&[("authorization", "Basic abc")])),
-            None
-        );
-        assert_eq!(
-            bearer_token(&headers(&[("authorization", "Bearer ")])),
-            None
-        );
+        assert_eq!(bearer_token(&headers(&[("authorization", "Bearer abc")])), Some("abc"));
+        assert_eq!(bearer_token(&headers(&[("authorization", "bearer abc")])), Some("abc"));
+        assert_eq!(bearer_token(&headers(&[("authorization", "Basic abc")])), None);
+        assert_eq!(bearer_token(&headers(&[("authorization", "Bearer ")])), None);
         assert_eq!(bearer_token(&headers(&[])), None);
     }
 
@@ -177,9 +149,6 @@ mod tests {
             client_address(Some(proxy), &chain, &[proxy]),
             Some("198.51.100.7".parse().unwrap())
         );
-        assert_eq!(
-            client_address(Some(proxy), &headers(&[]), &[proxy]),
-            Some(proxy)
-        );
+        assert_eq!(client_address(Some(proxy), &headers(&[]), &[proxy]), Some(proxy));
     }
 }

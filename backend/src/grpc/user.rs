@@ -25,8 +25,6 @@ impl UserRpc for UserApi {
     ) -> Result<Response<pb::GetMeResponse>, Status> {
         let caller = caller(&request)?;
         let user = self.users.get_me(&caller).await?;
-        Ok(Response::new(pb::GetMeResponse {
-            user: Some(convert::user(user)),
-        }))
+        Ok(Response::new(pb::GetMeResponse { user: Some(convert::user(user)) }))
     }
 }

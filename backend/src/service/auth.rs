@@ -50,12 +50,7 @@ impl AuthService {
         hasher: PasswordHasher,
         access_tokens: Arc<AccessTokens>,
     ) -> Self {
-        Self {
-            db,
-            clock,
-            hasher,
-            access_tokens,
-        }
+        Self { db, clock, hasher, access_tokens }
     }
 
     /// Turns a bearer token into the caller it speaks for.
@@ -110,13 +105,8 @@ impl AuthService {
         let now = self.clock.now();
         let child = new_opaque_token();
         let txn = self.db.begin().await?;
-        match sessions::rotate(
-            &txn,
-            &token_digest(refresh_token),
-            token_digest(&child),
-            now,
-        )
-        .await?
+        match sessions::rotate(&txn, &token_digest(refresh_token), token_digest(&child), now)
+            .await?
         {
             Rotation::Unknown => Err(Error::Unauthenticated),
             Rotation::Reused(session) => {
@@ -197,9 +187,7 @@ impl AuthService {
         let password_hash = self.hasher.hash(password.into_secret()).await?;
         let now = self.clock.now();
         let txn = self.db.begin().await?;
-        let record = users::find_by_email(&txn, email)
-            .await?
-            .ok_or(Error::NotFound("user"))?;
+        let record = users::find_by_email(&txn, email).await?.ok_or(Error::NotFound("user"))?;
         users::set_password_hash(&txn, record.user.id, password_hash, now).await?;
         sessions::revoke_all_for_user(&txn, record.user.id, "password_reset", now).await?;
         txn.commit().await?;
@@ -239,9 +227,7 @@ impl AuthService {
         session_id: uuid::Uuid,
         now: DateTime<Utc>,
     ) -> Result<(String, DateTime<Utc>)> {
-        Ok(self
-            .access_tokens
-            .issue(user.id, session_id, user.roles.names(), now)?)
+        Ok(self.access_tokens.issue(user.id, session_id, user.roles.names(), now)?)
     }
 }
 

@@ -19,11 +19,7 @@ pub struct Caller {
 impl Caller {
     /// PERMISSION_DENIED unless the caller holds `role`.
     pub fn require(&self, role: Role) -> Result<()> {
-        if self.roles.contains(role) {
-            Ok(())
-        } else {
-            Err(Error::PermissionDenied)
-        }
+        if self.roles.contains(role) { Ok(()) } else { Err(Error::PermissionDenied) }
     }
 }
 

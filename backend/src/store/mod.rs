@@ -14,8 +14,8 @@ use std::time::Duration;
 
 use baton_migration::{Migrator, MigratorTrait};
 use sea_orm::{
-    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, SqlErr,
-    TransactionTrait,
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
+    DbErr, SqlErr, TransactionTrait,
     sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous},
 };
 
@@ -48,10 +48,7 @@ impl Db {
                 .acquire_timeout(Duration::from_secs(5))
                 .sqlx_logging(false);
             let pool = Database::connect(options).await?;
-            Ok(Self {
-                read: pool.clone(),
-                write: pool,
-            })
+            Ok(Self { read: pool.clone(), write: pool })
         }
     }
 
@@ -70,7 +67,14 @@ impl Db {
     /// left to do.
     pub async fn migrate(&self) -> Result<(), DbErr> {
         if self.write.get_database_backend() != DbBackend::Postgres {
-            return Migrator::up(&self.write, None).await;
+            // The first statement writes, so SQLite grants this transaction
+            // the write lock up front and a second migrator waits its turn
+            // (busy timeout) instead of racing to create the same tables.
+            let txn = self.write.begin().await?;
+            txn.execute_unprepared("CREATE TABLE IF NOT EXISTS baton_migration_lock (id INTEGER)")
+                .await?;
+            Migrator::up(&txn, None).await?;
+            return txn.commit().await;
         }
         let pool = self.write.get_postgres_connection_pool();
         let mut lock = pool.acquire().await.map_err(sqlx_to_db)?;
@@ -90,9 +94,7 @@ impl Db {
 
     /// Whether every migration this build knows has been applied.
     pub async fn is_migrated(&self) -> Result<bool, DbErr> {
-        Ok(Migrator::get_pending_migrations(&self.read)
-            .await?
-            .is_empty())
+        Ok(Migrator::get_pending_migrations(&self.read).await?.is_empty())
     }
 
     /// A cheap round trip, for health checks.

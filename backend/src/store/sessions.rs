@@ -77,10 +77,7 @@ pub async fn rotate<C: ConnectionTrait>(
     else {
         return Ok(Rotation::Unknown);
     };
-    let Some(session) = sessions::Entity::find_by_id(token.session_id)
-        .one(db)
-        .await?
-    else {
+    let Some(session) = sessions::Entity::find_by_id(token.session_id).one(db).await? else {
         return Ok(Rotation::Unknown);
     };
     if claimed == 0 {
@@ -107,9 +104,7 @@ pub async fn find_by_token<C: ConnectionTrait>(
     else {
         return Ok(None);
     };
-    Ok(sessions::Entity::find_by_id(token.session_id)
-        .one(db)
-        .await?)
+    Ok(sessions::Entity::find_by_id(token.session_id).one(db).await?)
 }
 
 /// Revokes a session (the whole refresh-token family). Revoking twice keeps

@@ -47,10 +47,8 @@ pub async fn find_by_email<C: ConnectionTrait>(
 
 /// The live user with this id.
 pub async fn find_by_id<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<Option<UserRecord>> {
-    let user = users::Entity::find_by_id(id)
-        .filter(users::Column::DeletedAt.is_null())
-        .one(db)
-        .await?;
+    let user =
+        users::Entity::find_by_id(id).filter(users::Column::DeletedAt.is_null()).one(db).await?;
     with_roles(db, user).await
 }
 
@@ -134,4 +132,20 @@ async fn with_roles<C: ConnectionTrait>(
             updated_at: user.updated_at,
         },
     }))
+}
+
+/// Activates or deactivates a user.
+pub async fn set_active<C: ConnectionTrait>(
+    db: &C,
+    id: Uuid,
+    active: bool,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    users::Entity::update_many()
+        .col_expr(users::Column::Active, active.into())
+        .col_expr(users::Column::UpdatedAt, now.into())
+        .filter(users::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
 }

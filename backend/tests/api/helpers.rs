@@ -1,0 +1,211 @@
+//! `TestApp`: one server with its own database, data directory and clock.
+
+use std::{net::SocketAddr, path::PathBuf, sync::Arc};
+
+use baton::{
+    clock::ManualClock,
+    config::{Config, LogFormat},
+    crypto::HashParams,
+    domain::{Email, Password},
+    startup::{Application, Components, StartupError},
+};
+use baton_proto::{
+    auth::v1::{LoginRequest, TokenPair, auth_service_client::AuthServiceClient, login_response},
+    user::v1::user_service_client::UserServiceClient,
+};
+use chrono::Utc;
+use tokio::{sync::oneshot, task::JoinHandle};
+use tonic::{Request, transport::Channel};
+
+/// The password every test user gets.
+pub const PASSWORD: &str = "correct horse battery staple";
+
+/// Where a test's state lives: a temporary data directory (keys, SQLite,
+/// the SPA files) and, on PostgreSQL, a database of its own.
+pub struct TestStorage {
+    pub dir: tempfile::TempDir,
+    pub database_url: String,
+    postgres: Option<(String, String)>,
+}
+
+impl TestStorage {
+    pub async fn new() -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let web = dir.path().join("web");
+        std::fs::create_dir_all(&web).unwrap();
+        std::fs::write(web.join("index.html"), "<!doctype html><title>Baton test SPA</title>")
+            .unwrap();
+        std::fs::write(web.join("app.js"), "console.log('baton');").unwrap();
+
+        match std::env::var("BATON_TEST_DATABASE").as_deref() {
+            Ok("postgres") => {
+                let admin_url = std::env::var("BATON_TEST_POSTGRES_URL")
+                    .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
+                let name = format!("baton_test_{}", uuid::Uuid::new_v4().simple());
+                let admin = sea_orm::Database::connect(&admin_url)
+                    .await
+                    .expect("PostgreSQL reachable at BATON_TEST_POSTGRES_URL");
+                use sea_orm::ConnectionTrait;
+                admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.unwrap();
+                admin.close().await.unwrap();
+                let base = admin_url.rsplit_once('/').map_or(admin_url.as_str(), |(base, _)| base);
+                let database_url = format!("{base}/{name}");
+                Self { dir, database_url, postgres: Some((admin_url, name)) }
+            }
+            Ok("sqlite") | Err(_) => {
+                let database_url =
+                    format!("sqlite://{}?mode=rwc", dir.path().join("baton.sqlite").display());
+                Self { dir, database_url, postgres: None }
+            }
+            Ok(other) => panic!("BATON_TEST_DATABASE must be sqlite or postgres, not {other}"),
+        }
+    }
+
+    pub fn keys_dir(&self) -> PathBuf {
+        self.dir.path().join("keys")
+    }
+
+    pub fn web_dir(&self) -> PathBuf {
+        self.dir.path().join("web")
+    }
+}
+
+impl Drop for TestStorage {
+    fn drop(&mut self) {
+        let Some((admin_url, name)) = self.postgres.take() else { return };
+        // Drop runs inside the test's runtime; a thread of its own may block.
+        let _ = std::thread::spawn(move || {
+            let runtime =
+                tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            runtime.block_on(async {
+                use sea_orm::ConnectionTrait;
+                if let Ok(admin) = sea_orm::Database::connect(&admin_url).await {
+                    let _ = admin
+                        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                        .await;
+                    let _ = admin.close().await;
+                }
+            });
+        })
+        .join();
+    }
+}
+
+/// A running server.
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub clock: ManualClock,
+    pub components: Components,
+    pub storage: Arc<TestStorage>,
+    shutdown: Option<oneshot::Sender<()>>,
+    server: Option<JoinHandle<Result<(), StartupError>>>,
+}
+
+impl TestApp {
+    pub async fn spawn() -> Self {
+        let storage = Arc::new(TestStorage::new().await);
+        Self::start(storage, ManualClock::new(Utc::now())).await
+    }
+
+    /// The configuration a test server runs with.
+    pub fn config(storage: &TestStorage) -> Config {
+        Config {
+            listen_addr: "127.0.0.1:0".parse().unwrap(),
+            data_dir: storage.dir.path().to_path_buf(),
+            keys_dir: Some(storage.keys_dir()),
+            public_url: "http://baton.test".to_owned(),
+            database_url: Some(storage.database_url.clone().into()),
+            auto_migrate: true,
+            self_signup: false,
+            web_dir: storage.web_dir(),
+            cors_origins: vec!["https://app.baton.test".to_owned()],
+            trusted_proxies: vec![],
+            reflection: true,
+            log_format: LogFormat::Pretty,
+            hash_params: HashParams::TESTING,
+        }
+    }
+
+    pub async fn start(storage: Arc<TestStorage>, clock: ManualClock) -> Self {
+        let app = Application::build_with_clock(Self::config(&storage), Arc::new(clock.clone()))
+            .await
+            .expect("server builds");
+        let addr = app.local_addr();
+        let components = app.components().clone();
+        let (tx, rx) = oneshot::channel();
+        let server = tokio::spawn(app.run_until(async move {
+            let _ = rx.await;
+        }));
+        Self { addr, clock, components, storage, shutdown: Some(tx), server: Some(server) }
+    }
+
+    /// Stops this server and starts another on the same data and clock.
+    pub async fn restart(mut self) -> Self {
+        let storage = self.storage.clone();
+        let clock = self.clock.clone();
+        self.stop().await;
+        Self::start(storage, clock).await
+    }
+
+    /// Signals shutdown and waits for the server to finish.
+    pub async fn stop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(server) = self.server.take() {
+            server.await.expect("server task").expect("server stops cleanly");
+        }
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub async fn channel(&self) -> Channel {
+        Channel::from_shared(self.url()).unwrap().connect().await.expect("connects")
+    }
+
+    pub async fn auth(&self) -> AuthServiceClient<Channel> {
+        AuthServiceClient::new(self.channel().await)
+    }
+
+    pub async fn users(&self) -> UserServiceClient<Channel> {
+        UserServiceClient::new(self.channel().await)
+    }
+
+    /// Creates an administrator with [`PASSWORD`].
+    pub async fn create_admin(&self, email: &str, name: &str) -> uuid::Uuid {
+        let email = Email::parse(email).unwrap();
+        let password = Password::parse(PASSWORD).unwrap();
+        self.components.auth.create_admin(&email, name, password).await.unwrap().id
+    }
+
+    /// Signs in and returns the token pair.
+    pub async fn login(&self, email: &str, password: &str) -> Result<TokenPair, tonic::Status> {
+        let response = self
+            .auth()
+            .await
+            .login(LoginRequest { email: email.to_owned(), password: password.to_owned() })
+            .await?
+            .into_inner();
+        match response.result {
+            Some(login_response::Result::Tokens(tokens)) => Ok(tokens),
+            other => panic!("expected tokens, got {other:?}"),
+        }
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// A request carrying `authorization: Bearer <token>`.
+pub fn bearer<T>(message: T, token: &str) -> Request<T> {
+    let mut request = Request::new(message);
+    request.metadata_mut().insert("authorization", format!("Bearer {token}").parse().unwrap());
+    request
+}

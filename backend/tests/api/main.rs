@@ -1,0 +1,13 @@
+//! Baton's API tests: the real server on port 0, a fresh database per test
+//! (SQLite, or PostgreSQL when `BATON_TEST_DATABASE=postgres`), called
+//! through the generated clients.
+
+mod helpers;
+
+mod access_tokens;
+mod health;
+mod keys;
+mod login;
+mod migrations;
+mod refresh;
+mod web;
