@@ -14,10 +14,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let descriptors = protox::compile(&files, ["."])?;
     let out_dir = PathBuf::from(env::var("OUT_DIR")?);
-    fs::write(
-        out_dir.join("baton_descriptor.bin"),
-        prost::Message::encode_to_vec(&descriptors),
-    )?;
+    fs::write(out_dir.join("baton_descriptor.bin"), prost::Message::encode_to_vec(&descriptors))?;
 
     tonic_prost_build::configure()
         // Client stubs must compile for wasm32, where tonic has no transport.
