@@ -62,7 +62,9 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 impl From<Error> for Status {
     fn from(error: Error) -> Self {
         match error {
-            Error::Unauthenticated => Status::unauthenticated("authentication failed"),
+            Error::Unauthenticated | Error::Crypto(CryptoError::InvalidToken) => {
+                Status::unauthenticated("authentication failed")
+            }
             Error::PermissionDenied => Status::permission_denied("permission denied"),
             Error::InvalidArgument(violations) => {
                 let mut details = ErrorDetails::new();

@@ -18,12 +18,7 @@ use tonic::{
     transport::{Server, server::TcpIncoming},
 };
 use tonic_health::{ServingStatus, server::HealthReporter};
-use tower_http::{
-    classify::GrpcFailureClass,
-    cors::{AllowOrigin, CorsLayer},
-    trace::TraceLayer,
-};
-use tracing::Span;
+use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use crate::{
     clock::{Clock, SystemClock},
@@ -35,6 +30,7 @@ use crate::{
     },
     service::{AuthService, UserService},
     store::Db,
+    telemetry,
     web::spa_service,
 };
 
@@ -198,7 +194,7 @@ impl Application {
             .max_concurrent_streams(Some(256))
             .http2_keepalive_interval(Some(Duration::from_secs(30)))
             .http2_keepalive_timeout(Some(Duration::from_secs(10)))
-            .layer(trace_layer())
+            .layer(telemetry::rpc_trace_layer())
             .add_routes(routes)
             .serve_with_incoming_shutdown(incoming, drain)
             .await?;
@@ -353,34 +349,4 @@ fn cors(origins: &[String]) -> Result<CorsLayer, StartupError> {
             HeaderName::from_static("grpc-status-details-bin"),
         ])
         .max_age(Duration::from_secs(3600)))
-}
-
-/// One span per request (the RPC's path), closed with its gRPC code and latency.
-fn trace_layer() -> TraceLayer<
-    tower_http::classify::SharedClassifier<tower_http::classify::GrpcErrorsAsFailures>,
-    impl Fn(&http::Request<tonic::body::Body>) -> Span + Clone,
-    (),
-    (),
-    (),
-    impl Fn(Option<&http::HeaderMap>, Duration, &Span) + Clone,
-    impl Fn(GrpcFailureClass, Duration, &Span) + Clone,
-> {
-    TraceLayer::new_for_grpc()
-        .make_span_with(|request: &http::Request<tonic::body::Body>| {
-            tracing::info_span!("rpc", method = %request.uri().path())
-        })
-        .on_request(())
-        .on_response(())
-        .on_body_chunk(())
-        .on_eos(|trailers: Option<&http::HeaderMap>, latency: Duration, _span: &Span| {
-            let code = trailers
-                .and_then(|t| t.get("grpc-status"))
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.parse::<i32>().ok())
-                .map_or(tonic::Code::Ok, tonic::Code::from);
-            tracing::info!(code = ?code, latency_ms = latency.as_millis() as u64, "finished");
-        })
-        .on_failure(|failure: GrpcFailureClass, latency: Duration, _span: &Span| {
-            tracing::info!(failure = %failure, latency_ms = latency.as_millis() as u64, "finished");
-        })
 }

@@ -13,7 +13,7 @@ use tonic_reflection::pb::v1::{
     server_reflection_request::MessageRequest, server_reflection_response::MessageResponse,
 };
 
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, TestStorage};
 
 #[tokio::test]
 async fn health_is_serving_for_the_server_and_each_service() {
@@ -33,6 +33,20 @@ async fn health_is_serving_for_the_server_and_each_service() {
             .into_inner();
         assert_eq!(response.status(), ServingStatus::Serving, "{service:?}");
     }
+}
+
+#[tokio::test]
+async fn health_is_not_serving_until_the_database_is_migrated() {
+    let storage = std::sync::Arc::new(TestStorage::new().await);
+    let clock = baton::clock::ManualClock::new(chrono::Utc::now());
+    let app = TestApp::start_with(storage, clock, |config| config.auto_migrate = false).await;
+    let status = HealthClient::new(app.channel().await)
+        .check(HealthCheckRequest { service: String::new() })
+        .await
+        .unwrap()
+        .into_inner()
+        .status();
+    assert_eq!(status, ServingStatus::NotServing);
 }
 
 #[tokio::test]

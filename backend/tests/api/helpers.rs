@@ -127,7 +127,18 @@ impl TestApp {
     }
 
     pub async fn start(storage: Arc<TestStorage>, clock: ManualClock) -> Self {
-        let app = Application::build_with_clock(Self::config(&storage), Arc::new(clock.clone()))
+        Self::start_with(storage, clock, |_| {}).await
+    }
+
+    /// Starts a server whose configuration `adjust` has changed.
+    pub async fn start_with(
+        storage: Arc<TestStorage>,
+        clock: ManualClock,
+        adjust: impl FnOnce(&mut Config),
+    ) -> Self {
+        let mut config = Self::config(&storage);
+        adjust(&mut config);
+        let app = Application::build_with_clock(config, Arc::new(clock.clone()))
             .await
             .expect("server builds");
         let addr = app.local_addr();

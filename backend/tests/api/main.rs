@@ -2,6 +2,9 @@
 //! (SQLite, or PostgreSQL when `BATON_TEST_DATABASE=postgres`), called
 //! through the generated clients.
 
+// Helpers outside #[test] functions may fail loudly too: this is a test binary.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod helpers;
 
 mod access_tokens;
