@@ -1,0 +1,11 @@
+//! Presentational building blocks: they render what their props say and
+//! report clicks and input through callbacks. No API calls, no session, no
+//! routing here; every look comes from classes in `styles/baton.css`.
+
+pub mod button;
+pub mod card;
+pub mod layout;
+pub mod notice;
+pub mod progress;
+pub mod table;
+pub mod text_field;
