@@ -10,7 +10,7 @@ use crate::{
     clock::SystemClock,
     config::{Cli, Command, Config},
     crypto::keys,
-    domain::{Email, Password},
+    domain::{DisplayName, Email, Password},
     error::Error,
     startup::{Application, Components, StartupError, install_crypto_provider, shutdown_signal},
     store::Db,
@@ -54,10 +54,12 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::CreateAdmin { email, name } => {
             let email =
                 Email::parse(&email).map_err(|why| CliError::Input(format!("email {why}")))?;
-            let name = name.unwrap_or_else(|| email.local_part().to_owned());
+            let name = name.as_deref().unwrap_or_else(|| email.local_part());
+            let name =
+                DisplayName::parse(name).map_err(|why| CliError::Input(format!("name {why}")))?;
             let password = read_password()?;
             let components = components(&config).await?;
-            let user = components.auth.create_admin(&email, name.trim(), password).await?;
+            let user = components.auth.create_admin(&email, &name, password).await?;
             println!("administrator {} created ({})", email.as_str(), user.id);
         }
         Command::ResetPassword { email } => {
@@ -65,7 +67,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                 Email::parse(&email).map_err(|why| CliError::Input(format!("email {why}")))?;
             let password = read_password()?;
             let components = components(&config).await?;
-            components.auth.reset_password(&email, password).await?;
+            components.auth.reset_password_by_operator(&email, password).await?;
             println!("password of {} reset; their sessions are signed out", email.as_str());
         }
         Command::RotateKeys => {

@@ -108,6 +108,40 @@ pub struct Config {
     #[arg(long, env = "BATON_REFLECTION", default_value_t = true, action = ArgAction::Set)]
     pub reflection: bool,
 
+    /// Consecutive failed sign-ins that soft-lock an account.
+    #[arg(long, env = "BATON_LOGIN_MAX_FAILURES", default_value_t = 5)]
+    pub login_max_failures: u32,
+
+    /// The first soft lock, in seconds; each further failure doubles it.
+    #[arg(long, env = "BATON_LOGIN_LOCKOUT_SECS", default_value_t = 30)]
+    pub login_lockout_secs: u32,
+
+    /// The longest soft lock, in seconds.
+    #[arg(long, env = "BATON_LOGIN_MAX_LOCKOUT_SECS", default_value_t = 900)]
+    pub login_max_lockout_secs: u32,
+
+    /// Credential checks (sign-in, sign-up, invite and reset links) allowed
+    /// per client address per minute.
+    #[arg(long, env = "BATON_LOGIN_PER_ADDRESS_PER_MINUTE", default_value_t = 30)]
+    pub login_per_address_per_minute: u32,
+
+    /// Google's OpenID issuer (discovery at ISSUER/.well-known/openid-configuration).
+    /// Google sign-in is on when this and the client id are set.
+    #[arg(long, env = "BATON_GOOGLE_ISSUER")]
+    pub google_issuer: Option<String>,
+
+    /// The OAuth client id Google issued for Baton.
+    #[arg(long, env = "BATON_GOOGLE_CLIENT_ID")]
+    pub google_client_id: Option<String>,
+
+    /// The OAuth client secret Google issued for Baton.
+    #[arg(long, env = "BATON_GOOGLE_CLIENT_SECRET", hide_env_values = true)]
+    pub google_client_secret: Option<SecretString>,
+
+    /// Where Google sends the browser back. Default: BATON_PUBLIC_URL/auth/google/callback.
+    #[arg(long, env = "BATON_GOOGLE_REDIRECT_URL")]
+    pub google_redirect_url: Option<String>,
+
     /// Log format; levels come from RUST_LOG.
     #[arg(long, env = "BATON_LOG_FORMAT", value_enum, default_value = "pretty")]
     pub log_format: LogFormat,
@@ -119,6 +153,13 @@ pub struct Config {
 }
 
 impl Config {
+    /// Where Google redirects to after sign-in.
+    pub fn google_redirect_url(&self) -> String {
+        self.google_redirect_url
+            .clone()
+            .unwrap_or_else(|| format!("{}/auth/google", self.public_url.trim_end_matches('/')))
+    }
+
     /// Where the key sets live.
     pub fn keys_dir(&self) -> PathBuf {
         self.keys_dir.clone().unwrap_or_else(|| self.data_dir.join("keys"))

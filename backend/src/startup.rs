@@ -11,6 +11,7 @@ use baton_proto::{
     user::v1::user_service_server::UserServiceServer,
 };
 use http::{HeaderName, HeaderValue, Method};
+use secrecy::SecretString;
 use tokio::net::TcpListener;
 use tonic::{
     server::NamedService,
@@ -24,11 +25,15 @@ use crate::{
     clock::{Clock, SystemClock},
     config::Config,
     crypto::{AccessTokens, CryptoError, KeyRing, PasswordHasher},
+    google::{GoogleClient, GoogleConfig},
     grpc::{
         AuthApi, GarminApi, SharingApi, UserApi,
         authentication::{Authenticator, authenticate},
     },
-    service::{AuthService, UserService},
+    service::{
+        AuditService, AuthService, Context, IdempotencyService, LoginThrottle, RosterService,
+        Settings, ShowLinkOnly, ThrottleSettings, UserService,
+    },
     store::Db,
     telemetry,
     web::spa_service,
@@ -68,6 +73,9 @@ pub struct Components {
     pub db: Db,
     pub auth: AuthService,
     pub users: UserService,
+    pub roster: RosterService,
+    pub audit: AuditService,
+    pub idempotency: IdempotencyService,
 }
 
 impl Components {
@@ -94,10 +102,58 @@ impl Components {
             ACCESS_TOKEN_AUDIENCE.to_owned(),
             ACCESS_TOKEN_TTL,
         ));
-        let auth = AuthService::new(db.clone(), clock, hasher, access_tokens);
-        let users = UserService::new(db.clone());
-        Ok(Self { db, auth, users })
+        let throttle = LoginThrottle::new(
+            db.clone(),
+            clock.clone(),
+            ThrottleSettings {
+                max_failures: config.login_max_failures,
+                lockout: chrono::Duration::seconds(config.login_lockout_secs.into()),
+                max_lockout: chrono::Duration::seconds(config.login_max_lockout_secs.into()),
+                per_address_per_minute: config.login_per_address_per_minute,
+            },
+        );
+        let context = Context {
+            db: db.clone(),
+            clock,
+            hasher,
+            access_tokens,
+            throttle,
+            notifier: Arc::new(ShowLinkOnly),
+            google: google_client(config)?,
+            settings: Arc::new(Settings {
+                public_url: config.public_url.clone(),
+                self_signup: config.self_signup,
+                invite_lifetime: chrono::Duration::days(7),
+                password_reset_lifetime: chrono::Duration::days(1),
+            }),
+        };
+        Ok(Self {
+            db,
+            auth: AuthService::new(context.clone()),
+            users: UserService::new(context.clone()),
+            roster: RosterService::new(context.clone()),
+            audit: AuditService::new(context.clone()),
+            idempotency: IdempotencyService::new(context),
+        })
     }
+}
+
+/// The Google relying party, when an issuer and client id are configured.
+fn google_client(config: &Config) -> Result<Option<GoogleClient>, StartupError> {
+    let (Some(issuer), Some(client_id)) = (&config.google_issuer, &config.google_client_id) else {
+        return Ok(None);
+    };
+    let client = GoogleClient::new(GoogleConfig {
+        issuer: issuer.clone(),
+        client_id: client_id.clone(),
+        client_secret: config
+            .google_client_secret
+            .clone()
+            .unwrap_or_else(|| SecretString::from("")),
+        redirect_url: config.google_redirect_url(),
+    })
+    .map_err(|error| StartupError::Config(format!("Google sign-in: {error}")))?;
+    Ok(Some(client))
 }
 
 /// A bound, ready-to-run server.
@@ -127,11 +183,13 @@ impl Application {
         let mut builder = Routes::builder();
         builder
             .add_service(health_service)
-            .add_service(limits(AuthServiceServer::new(AuthApi::new(
-                components.auth.clone(),
-                config.self_signup,
+            .add_service(limits(AuthServiceServer::new(AuthApi::new(components.auth.clone()))))
+            .add_service(limits(UserServiceServer::new(UserApi::new(
+                components.users.clone(),
+                components.roster.clone(),
+                components.audit.clone(),
+                components.idempotency.clone(),
             ))))
-            .add_service(limits(UserServiceServer::new(UserApi::new(components.users.clone()))))
             .add_service(limits(GarminServiceServer::new(GarminApi)))
             .add_service(limits(SharingServiceServer::new(SharingApi)));
         if config.reflection {
@@ -254,18 +312,30 @@ async fn set_health(health: &HealthReporter, status: ServingStatus) {
 }
 
 /// SERVING only while the database answers and has every migration.
-async fn update_health(db: &Db, health: &HealthReporter) {
+async fn database_status(db: &Db) -> ServingStatus {
     let ready = db.ping().await.is_ok() && db.is_migrated().await.unwrap_or(false);
-    let status = if ready { ServingStatus::Serving } else { ServingStatus::NotServing };
-    set_health(health, status).await;
+    if ready { ServingStatus::Serving } else { ServingStatus::NotServing }
 }
 
+async fn update_health(db: &Db, health: &HealthReporter) {
+    set_health(health, database_status(db).await).await;
+}
+
+/// Re-checks the database every few seconds and reports changes only, so
+/// watchers see a transition once.
 async fn watch_health(db: Db, health: HealthReporter) {
-    let mut interval = tokio::time::interval(HEALTH_INTERVAL);
+    let mut reported = database_status(&db).await;
+    let mut interval =
+        tokio::time::interval_at(tokio::time::Instant::now() + HEALTH_INTERVAL, HEALTH_INTERVAL);
     interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         interval.tick().await;
-        update_health(&db, &health).await;
+        let status = database_status(&db).await;
+        if status != reported {
+            tracing::warn!(?status, "database health changed");
+            set_health(&health, status).await;
+            reported = status;
+        }
     }
 }
 

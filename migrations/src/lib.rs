@@ -6,6 +6,12 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261124_000001_create_users;
 mod m20261124_000002_create_sessions;
+mod m20261124_000003_create_coach_athletes;
+mod m20261124_000004_create_one_time_tokens;
+mod m20261124_000005_create_audit_log;
+mod m20261124_000006_create_login_throttle;
+mod m20261124_000007_create_google_logins;
+mod m20261124_000008_create_idempotency_keys;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -16,6 +22,12 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261124_000001_create_users::Migration),
             Box::new(m20261124_000002_create_sessions::Migration),
+            Box::new(m20261124_000003_create_coach_athletes::Migration),
+            Box::new(m20261124_000004_create_one_time_tokens::Migration),
+            Box::new(m20261124_000005_create_audit_log::Migration),
+            Box::new(m20261124_000006_create_login_throttle::Migration),
+            Box::new(m20261124_000007_create_google_logins::Migration),
+            Box::new(m20261124_000008_create_idempotency_keys::Migration),
         ]
     }
 }

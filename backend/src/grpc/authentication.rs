@@ -84,6 +84,16 @@ pub fn caller<T>(request: &tonic::Request<T>) -> Result<Caller, Error> {
     }
 }
 
+/// The caller when a token was sent: RPCs that are public but act on a
+/// signed-in user when there is one. A bad token is still UNAUTHENTICATED.
+pub fn optional_caller<T>(request: &tonic::Request<T>) -> Result<Option<Caller>, Error> {
+    match request.extensions().get::<Authentication>() {
+        Some(Authentication::Authenticated(caller)) => Ok(Some(caller.clone())),
+        Some(Authentication::Anonymous) | None => Ok(None),
+        Some(Authentication::Invalid) => Err(Error::Unauthenticated),
+    }
+}
+
 /// Where the request came from.
 pub fn client_info<T>(request: &tonic::Request<T>) -> ClientInfo {
     request.extensions().get::<ClientInfo>().cloned().unwrap_or_default()

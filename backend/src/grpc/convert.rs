@@ -1,12 +1,13 @@
 //! Protobuf ↔ domain conversions, in one place.
 
-use baton_proto::{auth::v1 as auth_pb, user::v1 as user_pb};
+use baton_proto::{auth::v1 as auth_pb, garmin::v1 as garmin_pb, user::v1 as user_pb};
 use chrono::{DateTime, Utc};
 use prost_types::Timestamp;
 
 use crate::{
-    domain::{Role, Units, User},
-    service::IssuedTokens,
+    domain::{Role, Roles, Units, User},
+    service::{AuditEntry, InviteView, IssuedTokens, Linked, Overview, SessionView},
+    store::one_time_tokens::InviteState,
 };
 
 pub fn timestamp(time: DateTime<Utc>) -> Timestamp {
@@ -36,7 +37,7 @@ pub fn user(user: User) -> user_pb::User {
         id: user.id.to_string(),
         email: user.email.unwrap_or_default(),
         display_name: user.display_name,
-        roles: user.roles.iter().map(|r| role(r) as i32).collect(),
+        roles: roles(&user.roles),
         active: user.active,
         timezone: user.timezone,
         units: units(user.units) as i32,
@@ -57,4 +58,120 @@ pub fn token_pair(tokens: IssuedTokens) -> auth_pb::TokenPair {
         refresh_token: tokens.refresh_token,
         refresh_token_expire_time: Some(timestamp(tokens.refresh_token_expires_at)),
     }
+}
+
+pub fn optional_timestamp(time: Option<DateTime<Utc>>) -> Option<Timestamp> {
+    time.map(timestamp)
+}
+
+pub fn invite_status(state: InviteState) -> user_pb::InviteStatus {
+    match state {
+        InviteState::Pending => user_pb::InviteStatus::Pending,
+        InviteState::Accepted => user_pb::InviteStatus::Accepted,
+        InviteState::Revoked => user_pb::InviteStatus::Revoked,
+        InviteState::Expired => user_pb::InviteStatus::Expired,
+    }
+}
+
+pub fn invite(view: InviteView) -> user_pb::Invite {
+    let roles = invite_roles(&view.invite.roles);
+    user_pb::Invite {
+        id: view.invite.id.to_string(),
+        email: view.invite.email.unwrap_or_default(),
+        roles,
+        inviter_id: view.invite.created_by.map(|id| id.to_string()).unwrap_or_default(),
+        inviter_display_name: view.inviter_display_name,
+        status: invite_status(view.state) as i32,
+        create_time: Some(timestamp(view.invite.created_at)),
+        expire_time: Some(timestamp(view.invite.expires_at)),
+        accept_time: optional_timestamp(view.invite.used_at),
+        accepted_user_id: view.invite.used_by.map(|id| id.to_string()).unwrap_or_default(),
+    }
+}
+
+fn invite_roles(stored: &str) -> Vec<i32> {
+    roles(&Roles::from_names(stored.split(',').filter(|name| !name.is_empty())))
+}
+
+pub fn roles(roles: &Roles) -> Vec<i32> {
+    roles.iter().map(|r| role(r) as i32).collect()
+}
+
+pub fn athlete(linked: Linked) -> user_pb::Athlete {
+    user_pb::Athlete {
+        user_id: linked.user.id.to_string(),
+        display_name: linked.user.display_name,
+        email: linked.user.email.unwrap_or_default(),
+        avatar_url: linked.user.avatar_url.unwrap_or_default(),
+        timezone: linked.user.timezone,
+        // Garmin accounts arrive with the Garmin issue; until then nobody is connected.
+        garmin_status: garmin_pb::ConnectionStatus::NotConnected as i32,
+        link_time: Some(timestamp(linked.linked_at)),
+        // Shares arrive with the sharing issue; until then none is pending.
+        pending_share_count: 0,
+    }
+}
+
+pub fn coach(linked: Linked) -> user_pb::Coach {
+    user_pb::Coach {
+        user_id: linked.user.id.to_string(),
+        display_name: linked.user.display_name,
+        email: linked.user.email.unwrap_or_default(),
+        avatar_url: linked.user.avatar_url.unwrap_or_default(),
+        payment_link: linked.user.payment_link.unwrap_or_default(),
+        link_time: Some(timestamp(linked.linked_at)),
+    }
+}
+
+pub fn audit_event(entry: AuditEntry) -> user_pb::AuditEvent {
+    let row = entry.row;
+    user_pb::AuditEvent {
+        id: row.id.to_string(),
+        time: Some(timestamp(row.occurred_at)),
+        action: row.action,
+        actor_id: row.actor_id.map(|id| id.to_string()).unwrap_or_default(),
+        actor_display_name: entry.actor_display_name.unwrap_or_default(),
+        subject_user_id: row.subject_user_id.map(|id| id.to_string()).unwrap_or_default(),
+        resource: row.resource,
+        client_address: row.client_address.unwrap_or_default(),
+        user_agent: row.user_agent.unwrap_or_default(),
+        summary: row.summary,
+    }
+}
+
+pub fn session(view: SessionView) -> auth_pb::Session {
+    auth_pb::Session {
+        id: view.session.id.to_string(),
+        user_agent: view.session.user_agent.unwrap_or_default(),
+        client_address: view.session.address.unwrap_or_default(),
+        create_time: Some(timestamp(view.session.created_at)),
+        last_use_time: Some(timestamp(view.session.last_used_at)),
+        expire_time: Some(timestamp(view.session.expires_at)),
+        current: view.current,
+    }
+}
+
+pub fn overview(overview: Overview) -> user_pb::GetOverviewResponse {
+    let count = |n: u64| i32::try_from(n).unwrap_or(i32::MAX);
+    user_pb::GetOverviewResponse {
+        user_count: count(overview.total_users),
+        active_user_count: count(overview.total_users.saturating_sub(overview.inactive_users)),
+        athlete_count: count(overview.athletes),
+        coach_count: count(overview.coaches),
+        admin_count: count(overview.admins),
+        pending_invite_count: count(overview.pending_invites),
+        active_session_count: count(overview.active_sessions),
+        active_coach_count: count(overview.active_coaches),
+        // Garmin links, shares and jobs arrive with later issues.
+        garmin_connected_count: 0,
+        garmin_attention_count: 0,
+        pending_share_count: 0,
+        imported_share_count: 0,
+        failed_share_count: 0,
+        queued_job_count: 0,
+    }
+}
+
+pub fn count(n: u64) -> i32 {
+    i32::try_from(n).unwrap_or(i32::MAX)
 }

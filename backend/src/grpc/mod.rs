@@ -10,6 +10,8 @@ mod auth;
 pub mod authentication;
 mod convert;
 mod garmin;
+mod idempotency;
+mod parse;
 mod sharing;
 mod user;
 

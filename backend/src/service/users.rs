@@ -1,29 +1,412 @@
-//! Profile and user-administration use cases.
+//! Profiles and user administration.
 
-use super::Caller;
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use super::{
+    Caller, ClientInfo, Context,
+    access::{Admin, require_admin},
+    audit::{event, from_client},
+};
 use crate::{
-    domain::User,
+    crypto::new_opaque_token,
+    domain::{DisplayName, Email, HttpsUrl, Page, Role, Roles, Timezone, Units, User},
     error::{Error, Result},
-    store::{Db, users},
+    store::{
+        audit, google_logins,
+        one_time_tokens::{self, NewToken, PendingScope, Purpose},
+        roster, sessions,
+        users::{self, NewUser, UserChanges, UserFilter},
+    },
 };
 
-/// User use cases.
+/// A change to one's own profile; `None` leaves a field alone.
+#[derive(Debug, Default)]
+pub struct ProfileChanges {
+    pub display_name: Option<DisplayName>,
+    pub timezone: Option<Timezone>,
+    pub units: Option<Units>,
+    /// `Some(None)` clears it.
+    pub avatar_url: Option<Option<HttpsUrl>>,
+    pub payment_link: Option<Option<HttpsUrl>>,
+}
+
+/// An account an admin creates.
+#[derive(Debug)]
+pub struct NewAccount {
+    pub email: Email,
+    pub display_name: DisplayName,
+    pub roles: Roles,
+    pub timezone: Timezone,
+}
+
+/// An admin's change to a user; `None` leaves a field alone.
+#[derive(Debug, Default)]
+pub struct AccountChanges {
+    pub display_name: Option<DisplayName>,
+    pub email: Option<Email>,
+    pub roles: Option<Roles>,
+    pub active: Option<bool>,
+}
+
+/// A one-time link and when it stops working.
+#[derive(Debug, Clone)]
+pub struct OneTimeLink {
+    pub url: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Counts for the admin dashboard.
+#[derive(Debug, Clone, Default)]
+pub struct Overview {
+    pub total_users: u64,
+    pub athletes: u64,
+    pub coaches: u64,
+    pub admins: u64,
+    pub active_coaches: u64,
+    pub inactive_users: u64,
+    pub pending_invites: u64,
+    pub active_sessions: u64,
+}
+
+/// Profile and administration use cases.
 #[derive(Clone)]
 pub struct UserService {
-    db: Db,
+    context: Context,
 }
 
 impl UserService {
-    pub fn new(db: Db) -> Self {
-        Self { db }
+    pub fn new(context: Context) -> Self {
+        Self { context }
+    }
+
+    /// Proof that the caller may use admin RPCs now (roles read from the database).
+    pub async fn admin(&self, caller: &Caller) -> Result<Admin> {
+        require_admin(&self.context, caller).await
     }
 
     /// The signed-in user. A user deleted since their token was issued is
     /// no longer anybody.
     pub async fn get_me(&self, caller: &Caller) -> Result<User> {
-        users::find_by_id(self.db.reader(), caller.user_id)
+        users::find_by_id(self.context.db.reader(), caller.user_id)
             .await?
             .map(|record| record.user)
             .ok_or(Error::Unauthenticated)
+    }
+
+    /// Changes the caller's own profile. Only coaches have a payment link.
+    pub async fn update_me(&self, caller: &Caller, changes: ProfileChanges) -> Result<User> {
+        if changes.payment_link.is_some() {
+            caller.require(Role::Coach)?;
+        }
+        let now = self.context.clock.now();
+        let txn = self.context.db.begin().await?;
+        users::update(
+            &txn,
+            caller.user_id,
+            UserChanges {
+                display_name: changes.display_name.as_ref().map(DisplayName::as_str),
+                timezone: changes.timezone.as_ref().map(Timezone::as_str),
+                units: changes.units,
+                avatar_url: changes
+                    .avatar_url
+                    .as_ref()
+                    .map(|url| url.as_ref().map(HttpsUrl::as_str)),
+                payment_link: changes
+                    .payment_link
+                    .as_ref()
+                    .map(|url| url.as_ref().map(HttpsUrl::as_str)),
+                ..UserChanges::default()
+            },
+            now,
+        )
+        .await?;
+        let user =
+            users::find_by_id(&txn, caller.user_id).await?.ok_or(Error::Unauthenticated)?.user;
+        txn.commit().await?;
+        Ok(user)
+    }
+
+    /// One page of users and how many match in all.
+    pub async fn list_users(
+        &self,
+        _admin: &Admin,
+        filter: &UserFilter,
+        page: &Page,
+    ) -> Result<(Vec<User>, String, u64)> {
+        let (rows, total) = users::list(self.context.db.reader(), filter, page).await?;
+        let (users, next) = page.finish(rows);
+        Ok((users, next, total))
+    }
+
+    /// Creates an account without a credential and a setup link for it.
+    pub async fn create_user(
+        &self,
+        admin: &Admin,
+        client: &ClientInfo,
+        account: NewAccount,
+    ) -> Result<(User, OneTimeLink)> {
+        let now = self.context.clock.now();
+        let token = new_opaque_token();
+        let expires_at = now + self.context.settings.invite_lifetime;
+        let txn = self.context.db.begin().await?;
+        let user = users::insert(
+            &txn,
+            NewUser {
+                email: &account.email,
+                display_name: account.display_name.as_str(),
+                password_hash: None,
+                google_subject: None,
+                timezone: account.timezone.as_str(),
+                roles: &account.roles,
+                now,
+            },
+        )
+        .await?
+        .user;
+        one_time_tokens::insert(
+            &txn,
+            NewToken {
+                purpose: Purpose::Invite,
+                token_hash: crate::crypto::token_digest(&token),
+                email: Some(account.email.normalized().to_owned()),
+                roles: account.roles.names().join(","),
+                user_id: Some(user.id),
+                coach_id: None,
+                created_by: Some(admin.id()),
+                now,
+                expires_at,
+            },
+        )
+        .await?;
+        let summary = format!("account created with roles {}", account.roles.names().join(", "));
+        audit::record(
+            &txn,
+            from_client(
+                event("user.created", Some(admin.id()), Some(user.id), summary, now),
+                client,
+            ),
+        )
+        .await?;
+        txn.commit().await?;
+        let url = self.context.settings.link("invite", &token);
+        self.context.notifier.invite_created(
+            account.email.as_str(),
+            &admin.user.display_name,
+            &url,
+        );
+        Ok((user, OneTimeLink { url, expires_at }))
+    }
+
+    /// Changes another user's name, email, roles or active flag. A role
+    /// change or deactivation signs the user out everywhere at once.
+    pub async fn update_user(
+        &self,
+        admin: &Admin,
+        client: &ClientInfo,
+        user_id: Uuid,
+        changes: AccountChanges,
+    ) -> Result<User> {
+        let now = self.context.clock.now();
+        let txn = self.context.db.begin().await?;
+        let target = users::find_by_id(&txn, user_id).await?.ok_or(Error::NotFound("user"))?.user;
+
+        let loses_admin = target.roles.contains(Role::Admin)
+            && target.active
+            && (changes.active == Some(false)
+                || changes.roles.as_ref().is_some_and(|roles| !roles.contains(Role::Admin)));
+        if loses_admin {
+            if user_id == admin.id() {
+                return Err(Error::FailedPrecondition(
+                    "you cannot remove your own admin role or deactivate yourself".to_owned(),
+                ));
+            }
+            users::lock_admins(&txn).await?;
+            if users::count_active_with_role(&txn, Role::Admin).await? <= 1 {
+                return Err(Error::FailedPrecondition(
+                    "Baton needs at least one active admin".to_owned(),
+                ));
+            }
+        }
+
+        users::update(
+            &txn,
+            user_id,
+            UserChanges {
+                email: changes.email.as_ref(),
+                display_name: changes.display_name.as_ref().map(DisplayName::as_str),
+                active: changes.active,
+                ..UserChanges::default()
+            },
+            now,
+        )
+        .await?;
+        let roles_changed = changes.roles.as_ref().is_some_and(|roles| *roles != target.roles);
+        if let Some(roles) = changes.roles.as_ref().filter(|_| roles_changed) {
+            users::set_roles(&txn, user_id, roles).await?;
+            let summary = format!("roles changed to {}", roles.names().join(", "));
+            let changed =
+                event("user.roles_changed", Some(admin.id()), Some(user_id), summary, now);
+            audit::record(&txn, from_client(changed, client)).await?;
+        }
+        let deactivated = changes.active == Some(false) && target.active;
+        if changes.active.is_some_and(|active| active != target.active) {
+            let (action, summary) = if deactivated {
+                ("user.deactivated", "account deactivated")
+            } else {
+                ("user.activated", "account activated")
+            };
+            audit::record(
+                &txn,
+                from_client(event(action, Some(admin.id()), Some(user_id), summary, now), client),
+            )
+            .await?;
+        }
+        if changes.email.is_some() || changes.display_name.is_some() {
+            let updated = event(
+                "user.updated",
+                Some(admin.id()),
+                Some(user_id),
+                "name or email changed",
+                now,
+            );
+            audit::record(&txn, from_client(updated, client)).await?;
+        }
+        if roles_changed || deactivated {
+            sessions::revoke_all_for_user(&txn, user_id, "account_changed", now).await?;
+        }
+        let user = users::find_by_id(&txn, user_id).await?.ok_or(Error::NotFound("user"))?.user;
+        txn.commit().await?;
+        Ok(user)
+    }
+
+    /// Soft-deletes a user, scrubbing personal data and credentials but
+    /// keeping the id. Deleting a deleted user is OK.
+    pub async fn delete_user(
+        &self,
+        admin: &Admin,
+        client: &ClientInfo,
+        user_id: Uuid,
+    ) -> Result<()> {
+        if user_id == admin.id() {
+            return Err(Error::FailedPrecondition("you cannot delete yourself".to_owned()));
+        }
+        let now = self.context.clock.now();
+        let txn = self.context.db.begin().await?;
+        let target = users::find_any_by_id(&txn, user_id).await?.ok_or(Error::NotFound("user"))?;
+        if target.deleted_at.is_some() {
+            return Ok(());
+        }
+        sessions::remove_for_user(&txn, user_id).await?;
+        roster::remove_user(&txn, user_id).await?;
+        one_time_tokens::remove_for_user(&txn, user_id).await?;
+        google_logins::remove_for_user(&txn, user_id).await?;
+        users::scrub(&txn, user_id, now).await?;
+        let deleted = event(
+            "user.deleted",
+            Some(admin.id()),
+            Some(user_id),
+            "account deleted and scrubbed",
+            now,
+        );
+        audit::record(&txn, from_client(deleted, client)).await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// A one-time password reset link; earlier unused ones stop working.
+    pub async fn issue_password_reset(
+        &self,
+        admin: &Admin,
+        client: &ClientInfo,
+        user_id: Uuid,
+    ) -> Result<OneTimeLink> {
+        let now = self.context.clock.now();
+        let token = new_opaque_token();
+        let expires_at = now + self.context.settings.password_reset_lifetime;
+        let txn = self.context.db.begin().await?;
+        let target = users::find_by_id(&txn, user_id).await?.ok_or(Error::NotFound("user"))?.user;
+        if !target.active {
+            return Err(Error::FailedPrecondition("the account is deactivated".to_owned()));
+        }
+        one_time_tokens::revoke_pending(
+            &txn,
+            Purpose::PasswordReset,
+            PendingScope::User(user_id),
+            now,
+        )
+        .await?;
+        one_time_tokens::insert(
+            &txn,
+            NewToken {
+                purpose: Purpose::PasswordReset,
+                token_hash: crate::crypto::token_digest(&token),
+                email: target.email.clone(),
+                roles: String::new(),
+                user_id: Some(user_id),
+                coach_id: None,
+                created_by: Some(admin.id()),
+                now,
+                expires_at,
+            },
+        )
+        .await?;
+        let issued = event(
+            "user.password_reset_issued",
+            Some(admin.id()),
+            Some(user_id),
+            "reset link issued",
+            now,
+        );
+        audit::record(&txn, from_client(issued, client)).await?;
+        txn.commit().await?;
+        let url = self.context.settings.link("reset-password", &token);
+        if let Some(email) = target.email.as_deref() {
+            self.context.notifier.password_reset_issued(email, &url);
+        }
+        Ok(OneTimeLink { url, expires_at })
+    }
+
+    /// Signs a user out everywhere; returns how many sessions ended.
+    pub async fn revoke_user_sessions(
+        &self,
+        admin: &Admin,
+        client: &ClientInfo,
+        user_id: Uuid,
+    ) -> Result<u64> {
+        let now = self.context.clock.now();
+        let txn = self.context.db.begin().await?;
+        users::find_any_by_id(&txn, user_id).await?.ok_or(Error::NotFound("user"))?;
+        let revoked = sessions::revoke_all_for_user(&txn, user_id, "revoked_by_admin", now).await?;
+        let summary = format!("{revoked} session(s) signed out by an admin");
+        audit::record(
+            &txn,
+            from_client(
+                event("user.sessions_revoked", Some(admin.id()), Some(user_id), summary, now),
+                client,
+            ),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(revoked)
+    }
+
+    /// Counts for the admin dashboard.
+    pub async fn overview(&self, _admin: &Admin) -> Result<Overview> {
+        let db = self.context.db.reader();
+        let total_users = users::count(db, &UserFilter::default()).await?;
+        let inactive_users =
+            users::count(db, &UserFilter { active: Some(false), ..UserFilter::default() }).await?;
+        Ok(Overview {
+            total_users,
+            athletes: users::count_with_role(db, Role::Athlete).await?,
+            coaches: users::count_with_role(db, Role::Coach).await?,
+            admins: users::count_with_role(db, Role::Admin).await?,
+            active_coaches: users::count_active_with_role(db, Role::Coach).await?,
+            inactive_users,
+            pending_invites: one_time_tokens::count_pending_invites(db, self.context.clock.now())
+                .await?,
+            active_sessions: sessions::count_live(db, self.context.clock.now()).await?,
+        })
     }
 }

@@ -6,8 +6,14 @@
 //! connection so a transaction that reads before it writes cannot fail with
 //! SQLITE_BUSY. PostgreSQL uses one pool for both.
 
+pub mod audit;
 pub mod entity;
+pub mod google_logins;
+pub mod idempotency;
+pub mod one_time_tokens;
+pub mod roster;
 pub mod sessions;
+pub mod throttle;
 pub mod users;
 
 use std::time::Duration;

@@ -151,13 +151,66 @@ pub async fn revoke_all_for_user<C: ConnectionTrait>(
     user_id: Uuid,
     reason: &str,
     now: DateTime<Utc>,
-) -> Result<()> {
-    sessions::Entity::update_many()
+) -> Result<u64> {
+    revoke_others(db, user_id, None, reason, now).await
+}
+
+pub async fn find<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<Option<sessions::Model>> {
+    Ok(sessions::Entity::find_by_id(id).one(db).await?)
+}
+
+/// A user's sessions that are neither revoked nor past their cap, most
+/// recently used first.
+pub async fn list_live<C: ConnectionTrait>(
+    db: &C,
+    user_id: Uuid,
+    now: DateTime<Utc>,
+    page: &crate::domain::Page,
+) -> Result<Vec<sessions::Model>> {
+    use sea_orm::{QueryOrder, QuerySelect};
+    Ok(sessions::Entity::find()
+        .filter(sessions::Column::UserId.eq(user_id))
+        .filter(sessions::Column::RevokedAt.is_null())
+        .filter(sessions::Column::ExpiresAt.gt(now))
+        .order_by_desc(sessions::Column::LastUsedAt)
+        .order_by_desc(sessions::Column::Id)
+        .offset(page.offset)
+        .limit(page.fetch_limit())
+        .all(db)
+        .await?)
+}
+
+/// Revokes a user's live sessions except `keep`; returns how many.
+pub async fn revoke_others<C: ConnectionTrait>(
+    db: &C,
+    user_id: Uuid,
+    keep: Option<Uuid>,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<u64> {
+    let mut update = sessions::Entity::update_many()
         .col_expr(sessions::Column::RevokedAt, Expr::value(now))
         .col_expr(sessions::Column::RevokedReason, Expr::value(reason))
         .filter(sessions::Column::UserId.eq(user_id))
-        .filter(sessions::Column::RevokedAt.is_null())
-        .exec(db)
-        .await?;
+        .filter(sessions::Column::RevokedAt.is_null());
+    if let Some(keep) = keep {
+        update = update.filter(sessions::Column::Id.ne(keep));
+    }
+    Ok(update.exec(db).await?.rows_affected)
+}
+
+/// Deletes every session of a user (account deletion).
+pub async fn remove_for_user<C: ConnectionTrait>(db: &C, user_id: Uuid) -> Result<()> {
+    sessions::Entity::delete_many().filter(sessions::Column::UserId.eq(user_id)).exec(db).await?;
     Ok(())
+}
+
+/// How many sessions are neither revoked nor past their cap.
+pub async fn count_live<C: ConnectionTrait>(db: &C, now: DateTime<Utc>) -> Result<u64> {
+    use sea_orm::PaginatorTrait;
+    Ok(sessions::Entity::find()
+        .filter(sessions::Column::RevokedAt.is_null())
+        .filter(sessions::Column::ExpiresAt.gt(now))
+        .count(db)
+        .await?)
 }

@@ -2,7 +2,10 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    ActiveValue::Set,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+    sea_query::{Expr, ExprTrait, Func, LikeExpr, Query},
 };
 use uuid::Uuid;
 
@@ -11,7 +14,7 @@ use super::{
     on_unique_violation,
 };
 use crate::{
-    domain::{Email, Roles, Units, User},
+    domain::{Email, Page, Role, Roles, Units, User},
     error::Result,
 };
 
@@ -28,6 +31,8 @@ pub struct NewUser<'a> {
     pub email: &'a Email,
     pub display_name: &'a str,
     pub password_hash: Option<String>,
+    pub google_subject: Option<String>,
+    pub timezone: &'a str,
     pub roles: &'a Roles,
     pub now: DateTime<Utc>,
 }
@@ -61,10 +66,10 @@ pub async fn insert<C: ConnectionTrait>(db: &C, new: NewUser<'_>) -> Result<User
         email_normalized: Set(Some(new.email.normalized().to_owned())),
         display_name: Set(new.display_name.to_owned()),
         password_hash: Set(new.password_hash),
-        google_subject: Set(None),
+        google_subject: Set(new.google_subject),
         active: Set(true),
         deleted_at: Set(None),
-        timezone: Set("UTC".to_owned()),
+        timezone: Set(new.timezone.to_owned()),
         units: Set("metric".to_owned()),
         avatar_url: Set(None),
         payment_link: Set(None),
@@ -74,14 +79,7 @@ pub async fn insert<C: ConnectionTrait>(db: &C, new: NewUser<'_>) -> Result<User
     .exec_without_returning(db)
     .await
     .map_err(on_unique_violation("a user with this email already exists"))?;
-    if new.roles.iter().next().is_some() {
-        user_roles::Entity::insert_many(new.roles.iter().map(|role| user_roles::ActiveModel {
-            user_id: Set(id),
-            role: Set(role.as_str().to_owned()),
-        }))
-        .exec_without_returning(db)
-        .await?;
-    }
+    set_roles(db, id, new.roles).await?;
     find_by_id(db, id)
         .await?
         .ok_or_else(|| crate::error::Error::Internal("inserted user vanished".to_owned()))
@@ -147,5 +145,237 @@ pub async fn set_active<C: ConnectionTrait>(
         .filter(users::Column::Id.eq(id))
         .exec(db)
         .await?;
+    Ok(())
+}
+
+/// Replaces a user's roles.
+pub async fn set_roles<C: ConnectionTrait>(db: &C, id: Uuid, roles: &Roles) -> Result<()> {
+    user_roles::Entity::delete_many().filter(user_roles::Column::UserId.eq(id)).exec(db).await?;
+    if roles.iter().next().is_some() {
+        user_roles::Entity::insert_many(roles.iter().map(|role| user_roles::ActiveModel {
+            user_id: Set(id),
+            role: Set(role.as_str().to_owned()),
+        }))
+        .exec_without_returning(db)
+        .await?;
+    }
+    Ok(())
+}
+
+/// A user by id, deleted or not (deleting twice is not an error).
+pub async fn find_any_by_id<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<Option<users::Model>> {
+    Ok(users::Entity::find_by_id(id).one(db).await?)
+}
+
+/// The live user signing in with this Google subject.
+pub async fn find_by_google_subject<C: ConnectionTrait>(
+    db: &C,
+    subject: &str,
+) -> Result<Option<UserRecord>> {
+    let user = users::Entity::find()
+        .filter(users::Column::GoogleSubject.eq(subject))
+        .filter(users::Column::DeletedAt.is_null())
+        .one(db)
+        .await?;
+    with_roles(db, user).await
+}
+
+/// The fields of a user an update may change; `None` leaves one alone.
+#[derive(Debug, Default)]
+pub struct UserChanges<'a> {
+    pub email: Option<&'a Email>,
+    pub display_name: Option<&'a str>,
+    pub active: Option<bool>,
+    pub timezone: Option<&'a str>,
+    pub units: Option<Units>,
+    /// `Some(None)` clears the field.
+    pub avatar_url: Option<Option<&'a str>>,
+    pub payment_link: Option<Option<&'a str>>,
+    pub google_subject: Option<&'a str>,
+}
+
+/// Applies `changes`; ALREADY_EXISTS when a new email or Google identity is taken.
+pub async fn update<C: ConnectionTrait>(
+    db: &C,
+    id: Uuid,
+    changes: UserChanges<'_>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let mut update = users::Entity::update_many()
+        .col_expr(users::Column::UpdatedAt, now.into())
+        .filter(users::Column::Id.eq(id));
+    if let Some(email) = changes.email {
+        update = update
+            .col_expr(users::Column::Email, email.as_str().into())
+            .col_expr(users::Column::EmailNormalized, email.normalized().into());
+    }
+    if let Some(name) = changes.display_name {
+        update = update.col_expr(users::Column::DisplayName, name.into());
+    }
+    if let Some(active) = changes.active {
+        update = update.col_expr(users::Column::Active, active.into());
+    }
+    if let Some(timezone) = changes.timezone {
+        update = update.col_expr(users::Column::Timezone, timezone.into());
+    }
+    if let Some(units) = changes.units {
+        update = update.col_expr(users::Column::Units, units.as_str().into());
+    }
+    if let Some(avatar) = changes.avatar_url {
+        update = update.col_expr(users::Column::AvatarUrl, avatar.map(str::to_owned).into());
+    }
+    if let Some(link) = changes.payment_link {
+        update = update.col_expr(users::Column::PaymentLink, link.map(str::to_owned).into());
+    }
+    if let Some(subject) = changes.google_subject {
+        update = update.col_expr(users::Column::GoogleSubject, subject.into());
+    }
+    update
+        .exec(db)
+        .await
+        .map_err(on_unique_violation("that email or Google account is already in use"))?;
+    Ok(())
+}
+
+/// Soft delete: keeps the id (audit rows and share history point at it)
+/// and scrubs every piece of personal data and every credential.
+pub async fn scrub<C: ConnectionTrait>(db: &C, id: Uuid, now: DateTime<Utc>) -> Result<()> {
+    users::Entity::update_many()
+        .col_expr(users::Column::Email, Expr::value(Option::<String>::None))
+        .col_expr(users::Column::EmailNormalized, Expr::value(Option::<String>::None))
+        .col_expr(users::Column::DisplayName, Expr::value("Deleted user"))
+        .col_expr(users::Column::PasswordHash, Expr::value(Option::<String>::None))
+        .col_expr(users::Column::GoogleSubject, Expr::value(Option::<String>::None))
+        .col_expr(users::Column::AvatarUrl, Expr::value(Option::<String>::None))
+        .col_expr(users::Column::PaymentLink, Expr::value(Option::<String>::None))
+        .col_expr(users::Column::Active, Expr::value(false))
+        .col_expr(users::Column::DeletedAt, Expr::value(now))
+        .col_expr(users::Column::UpdatedAt, Expr::value(now))
+        .filter(users::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    set_roles(db, id, &Roles::default()).await
+}
+
+/// How many live, active users hold `role`.
+pub async fn count_active_with_role<C: ConnectionTrait>(db: &C, role: Role) -> Result<u64> {
+    Ok(users::Entity::find()
+        .filter(users::Column::DeletedAt.is_null())
+        .filter(users::Column::Active.eq(true))
+        .filter(users::Column::Id.in_subquery(with_role(role)))
+        .count(db)
+        .await?)
+}
+
+/// How many live users hold `role` (active or not).
+pub async fn count_with_role<C: ConnectionTrait>(db: &C, role: Role) -> Result<u64> {
+    Ok(users::Entity::find()
+        .filter(users::Column::DeletedAt.is_null())
+        .filter(users::Column::Id.in_subquery(with_role(role)))
+        .count(db)
+        .await?)
+}
+
+/// Filters for listing users.
+#[derive(Debug, Default)]
+pub struct UserFilter {
+    /// Lower-case substring of email or display name.
+    pub query: Option<String>,
+    pub role: Option<Role>,
+    pub active: Option<bool>,
+}
+
+/// One page of live users ordered by email, and how many match in all.
+pub async fn list<C: ConnectionTrait>(
+    db: &C,
+    filter: &UserFilter,
+    page: &Page,
+) -> Result<(Vec<User>, u64)> {
+    let condition = condition(filter);
+    let total = users::Entity::find().filter(condition.clone()).count(db).await?;
+    let rows = users::Entity::find()
+        .filter(condition)
+        .order_by_asc(users::Column::EmailNormalized)
+        .order_by_asc(users::Column::Id)
+        .offset(page.offset)
+        .limit(page.fetch_limit())
+        .all(db)
+        .await?;
+    let mut users = Vec::with_capacity(rows.len());
+    for row in rows {
+        if let Some(record) = with_roles(db, Some(row)).await? {
+            users.push(record.user);
+        }
+    }
+    Ok((users, total))
+}
+
+/// Several live users by id, in no particular order.
+pub async fn find_many<C: ConnectionTrait>(db: &C, ids: &[Uuid]) -> Result<Vec<User>> {
+    let rows =
+        users::Entity::find().filter(users::Column::Id.is_in(ids.iter().copied())).all(db).await?;
+    let mut users = Vec::with_capacity(rows.len());
+    for row in rows {
+        if let Some(record) = with_roles(db, Some(row)).await? {
+            users.push(record.user);
+        }
+    }
+    Ok(users)
+}
+
+fn condition(filter: &UserFilter) -> Condition {
+    let mut condition = Condition::all().add(users::Column::DeletedAt.is_null());
+    if let Some(query) = filter.query.as_deref().filter(|q| !q.is_empty()) {
+        let pattern = format!("%{}%", escape_like(query));
+        condition = condition.add(
+            Condition::any()
+                .add(
+                    users::Column::EmailNormalized
+                        .like(LikeExpr::new(pattern.clone()).escape('\\')),
+                )
+                .add(
+                    Expr::expr(Func::lower(Expr::col(users::Column::DisplayName)))
+                        .like(LikeExpr::new(pattern).escape('\\')),
+                ),
+        );
+    }
+    if let Some(role) = filter.role {
+        condition = condition.add(users::Column::Id.in_subquery(with_role(role)));
+    }
+    if let Some(active) = filter.active {
+        condition = condition.add(users::Column::Active.eq(active));
+    }
+    condition
+}
+
+fn with_role(role: Role) -> sea_orm::sea_query::SelectStatement {
+    Query::select()
+        .column(user_roles::Column::UserId)
+        .from(user_roles::Entity)
+        .and_where(user_roles::Column::Role.eq(role.as_str()))
+        .to_owned()
+}
+
+/// Escapes LIKE's wildcards so a search for "50%" means the characters.
+pub(crate) fn escape_like(input: &str) -> String {
+    input.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
+
+/// How many live users match `filter`.
+pub async fn count<C: ConnectionTrait>(db: &C, filter: &UserFilter) -> Result<u64> {
+    Ok(users::Entity::find().filter(condition(filter)).count(db).await?)
+}
+
+/// Serializes changes that could remove the last admin: on PostgreSQL the
+/// admin role rows are locked until the transaction ends (SQLite's single
+/// writer already serializes).
+pub async fn lock_admins<C: ConnectionTrait>(db: &C) -> Result<()> {
+    if db.get_database_backend() == sea_orm::DbBackend::Postgres {
+        user_roles::Entity::find()
+            .filter(user_roles::Column::Role.eq(Role::Admin.as_str()))
+            .lock_exclusive()
+            .all(db)
+            .await?;
+    }
     Ok(())
 }

@@ -6,12 +6,17 @@ use baton::{
     clock::ManualClock,
     config::{Config, LogFormat},
     crypto::HashParams,
-    domain::{Email, Password},
+    domain::{DisplayName, Email, Password},
     startup::{Application, Components, StartupError},
 };
 use baton_proto::{
-    auth::v1::{LoginRequest, TokenPair, auth_service_client::AuthServiceClient, login_response},
-    user::v1::user_service_client::UserServiceClient,
+    auth::v1::{
+        AcceptInviteRequest, LoginRequest, NewAccountPassword, TokenPair,
+        accept_invite_request::Method, auth_service_client::AuthServiceClient, login_response,
+    },
+    user::v1::{
+        CreateUserRequest, LinkAthleteRequest, Role, user_service_client::UserServiceClient,
+    },
 };
 use chrono::Utc;
 use tokio::{sync::oneshot, task::JoinHandle};
@@ -91,6 +96,17 @@ impl Drop for TestStorage {
     }
 }
 
+/// A signed-in user made through the real flows (an admin's CreateUser,
+/// then AcceptInvite with a password).
+#[derive(Debug, Clone)]
+pub struct TestUser {
+    pub id: String,
+    #[allow(dead_code, reason = "kept for tests that sign in again by email")]
+    pub email: String,
+    pub access_token: String,
+    pub refresh_token: String,
+}
+
 /// A running server.
 pub struct TestApp {
     pub addr: SocketAddr,
@@ -99,6 +115,7 @@ pub struct TestApp {
     pub storage: Arc<TestStorage>,
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<JoinHandle<Result<(), StartupError>>>,
+    root: tokio::sync::OnceCell<TestUser>,
 }
 
 impl TestApp {
@@ -121,6 +138,14 @@ impl TestApp {
             cors_origins: vec!["https://app.baton.test".to_owned()],
             trusted_proxies: vec![],
             reflection: true,
+            login_max_failures: 5,
+            login_lockout_secs: 30,
+            login_max_lockout_secs: 900,
+            login_per_address_per_minute: 1000,
+            google_issuer: None,
+            google_client_id: None,
+            google_client_secret: None,
+            google_redirect_url: None,
             log_format: LogFormat::Pretty,
             hash_params: HashParams::TESTING,
         }
@@ -147,7 +172,15 @@ impl TestApp {
         let server = tokio::spawn(app.run_until(async move {
             let _ = rx.await;
         }));
-        Self { addr, clock, components, storage, shutdown: Some(tx), server: Some(server) }
+        Self {
+            addr,
+            clock,
+            components,
+            storage,
+            shutdown: Some(tx),
+            server: Some(server),
+            root: tokio::sync::OnceCell::new(),
+        }
     }
 
     /// Stops this server and starts another on the same data and clock.
@@ -187,8 +220,9 @@ impl TestApp {
     /// Creates an administrator with [`PASSWORD`].
     pub async fn create_admin(&self, email: &str, name: &str) -> uuid::Uuid {
         let email = Email::parse(email).unwrap();
+        let name = DisplayName::parse(name).unwrap();
         let password = Password::parse(PASSWORD).unwrap();
-        self.components.auth.create_admin(&email, name, password).await.unwrap().id
+        self.components.auth.create_admin(&email, &name, password).await.unwrap().id
     }
 
     /// Signs in and returns the token pair.
@@ -212,6 +246,85 @@ impl Drop for TestApp {
             let _ = tx.send(());
         }
     }
+}
+
+impl TestApp {
+    /// The administrator that creates test users (made on first use).
+    pub async fn root(&self) -> &TestUser {
+        self.root
+            .get_or_init(|| async {
+                let email = "root@baton.test";
+                let id = self.create_admin(email, "Root Admin").await;
+                let tokens = self.login(email, PASSWORD).await.unwrap();
+                TestUser {
+                    id: id.to_string(),
+                    email: email.to_owned(),
+                    access_token: tokens.access_token,
+                    refresh_token: tokens.refresh_token,
+                }
+            })
+            .await
+    }
+
+    /// Creates a user with `roles` as an admin would, accepts the setup
+    /// link with [`PASSWORD`], and returns them signed in.
+    pub async fn create_user(&self, email: &str, name: &str, roles: &[Role]) -> TestUser {
+        let root = self.root().await.clone();
+        let created = self
+            .users()
+            .await
+            .create_user(bearer(
+                CreateUserRequest {
+                    email: email.to_owned(),
+                    display_name: name.to_owned(),
+                    roles: roles.iter().map(|role| *role as i32).collect(),
+                    ..Default::default()
+                },
+                &root.access_token,
+            ))
+            .await
+            .expect("CreateUser")
+            .into_inner();
+        let token = link_token(&created.setup_url);
+        let accepted = self
+            .auth()
+            .await
+            .accept_invite(AcceptInviteRequest {
+                invite_token: token,
+                method: Some(Method::NewPassword(NewAccountPassword {
+                    password: PASSWORD.to_owned(),
+                })),
+                ..Default::default()
+            })
+            .await
+            .expect("AcceptInvite")
+            .into_inner();
+        let tokens = accepted.tokens.expect("tokens");
+        TestUser {
+            id: created.user.expect("user").id,
+            email: email.to_owned(),
+            access_token: tokens.access_token,
+            refresh_token: tokens.refresh_token,
+        }
+    }
+
+    /// Links an athlete to a coach as an admin would.
+    pub async fn link(&self, coach: &TestUser, athlete: &TestUser) {
+        let root = self.root().await.clone();
+        self.users()
+            .await
+            .link_athlete(bearer(
+                LinkAthleteRequest { coach_id: coach.id.clone(), athlete_id: athlete.id.clone() },
+                &root.access_token,
+            ))
+            .await
+            .expect("LinkAthlete");
+    }
+}
+
+/// The one-time token in a setup, invite or reset link (after the `#`).
+pub fn link_token(url: &str) -> String {
+    url.rsplit_once('#').map(|(_, token)| token.to_owned()).expect("a link with a token")
 }
 
 /// A request carrying `authorization: Bearer <token>`.

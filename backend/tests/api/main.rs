@@ -8,9 +8,12 @@
 mod helpers;
 
 mod access_tokens;
+mod account;
+mod admin;
 mod health;
 mod keys;
 mod login;
 mod migrations;
 mod refresh;
+mod roster;
 mod web;

@@ -1,6 +1,12 @@
 //! Table definitions (sea-orm entities). Our own query methods live in the
 //! aggregate modules beside this one, not here.
 
+pub mod audit_log;
+pub mod coach_athletes;
+pub mod google_logins;
+pub mod idempotency_keys;
+pub mod login_attempts;
+pub mod one_time_tokens;
 pub mod refresh_tokens;
 pub mod sessions;
 pub mod user_roles;

@@ -1,0 +1,153 @@
+//! Requests → domain types. Every field is checked here, at the edge, and
+//! all bad fields of a request are reported together as field violations.
+
+use uuid::Uuid;
+
+use baton_proto::user::v1 as user_pb;
+
+use crate::{
+    domain::{DisplayName, Email, HttpsUrl, Page, Password, Role, Roles, Timezone, Units},
+    error::{Error, FieldViolation},
+};
+
+/// Collects the violations of one request.
+#[derive(Debug, Default)]
+pub struct Fields(Vec<FieldViolation>);
+
+impl Fields {
+    /// Keeps the value, or records why `field` is bad.
+    pub fn check<T>(&mut self, field: &str, parsed: Result<T, &str>) -> Option<T> {
+        parsed.map_err(|why| self.0.push(FieldViolation::new(field, why))).ok()
+    }
+
+    /// `value` when no field was bad, else INVALID_ARGUMENT.
+    pub fn finish<T>(self, value: T) -> Result<T, Error> {
+        if self.0.is_empty() { Ok(value) } else { Err(Error::InvalidArgument(self.0)) }
+    }
+
+    /// INVALID_ARGUMENT with every violation seen.
+    pub fn error(self) -> Error {
+        if self.0.is_empty() {
+            Error::Internal("a request failed to parse without saying why".to_owned())
+        } else {
+            Error::InvalidArgument(self.0)
+        }
+    }
+}
+
+pub fn id(field: &str, value: &str) -> Result<Uuid, Error> {
+    Uuid::parse_str(value.trim()).map_err(|_| Error::invalid(field, "is not a valid id"))
+}
+
+/// An id that may be left empty.
+pub fn optional_id(field: &str, value: &str) -> Result<Option<Uuid>, Error> {
+    if value.trim().is_empty() { Ok(None) } else { id(field, value).map(Some) }
+}
+
+pub fn email(value: &str) -> Result<Email, Error> {
+    Email::parse(value).map_err(|why| Error::invalid("email", why))
+}
+
+pub fn password(field: &str, value: &str) -> Result<Password, Error> {
+    Password::parse(value).map_err(|why| Error::invalid(field, why))
+}
+
+/// Roles from the wire: at least one, all known.
+pub fn roles(values: &[i32]) -> Result<Roles, &'static str> {
+    let mut roles = Vec::with_capacity(values.len());
+    for value in values {
+        roles.push(match user_pb::Role::try_from(*value) {
+            Ok(user_pb::Role::Athlete) => Role::Athlete,
+            Ok(user_pb::Role::Coach) => Role::Coach,
+            Ok(user_pb::Role::Admin) => Role::Admin,
+            Ok(user_pb::Role::Unspecified) | Err(_) => return Err("contains an unknown role"),
+        });
+    }
+    if roles.is_empty() {
+        return Err("must name at least one role");
+    }
+    Ok(roles.into_iter().collect())
+}
+
+/// A role filter: UNSPECIFIED means any.
+pub fn role_filter(value: i32) -> Result<Option<Role>, Error> {
+    match user_pb::Role::try_from(value) {
+        Ok(user_pb::Role::Unspecified) => Ok(None),
+        Ok(user_pb::Role::Athlete) => Ok(Some(Role::Athlete)),
+        Ok(user_pb::Role::Coach) => Ok(Some(Role::Coach)),
+        Ok(user_pb::Role::Admin) => Ok(Some(Role::Admin)),
+        Err(_) => Err(Error::invalid("role", "is not a known role")),
+    }
+}
+
+pub fn units(value: i32) -> Result<Units, &'static str> {
+    match user_pb::Units::try_from(value) {
+        Ok(user_pb::Units::Metric) => Ok(Units::Metric),
+        Ok(user_pb::Units::Imperial) => Ok(Units::Imperial),
+        Ok(user_pb::Units::Unspecified) | Err(_) => Err("must be metric or imperial"),
+    }
+}
+
+/// An optional link: `""` clears it.
+pub fn clearable_url(value: &str) -> Result<Option<HttpsUrl>, &'static str> {
+    if value.trim().is_empty() { Ok(None) } else { HttpsUrl::parse(value).map(Some) }
+}
+
+pub fn display_name(value: &str) -> Result<DisplayName, &'static str> {
+    DisplayName::parse(value)
+}
+
+pub fn timezone(value: &str) -> Result<Timezone, &'static str> {
+    Timezone::parse(value)
+}
+
+/// Paging fields; `filter` is every other field of the request.
+pub fn page(page_size: i32, page_token: &str, filter: &str) -> Result<Page, Error> {
+    Page::parse(page_size, "", filter).map_err(|why| Error::invalid("page_size", why))?;
+    Page::parse(page_size, page_token, filter).map_err(|why| Error::invalid("page_token", why))
+}
+
+/// An idempotency key: empty (none) or up to 128 characters.
+pub fn idempotency_key(value: &str) -> Result<Option<String>, Error> {
+    match value.len() {
+        0 => Ok(None),
+        1..=128 if !value.chars().any(char::is_control) => Ok(Some(value.to_owned())),
+        _ => Err(Error::invalid("idempotency_key", "must be at most 128 printable characters")),
+    }
+}
+
+/// A required string of at most `max` bytes.
+pub fn bounded(value: &str, max: usize) -> Result<String, &'static str> {
+    match value.len() {
+        0 => Err("is required"),
+        n if n > max => Err("is too long"),
+        _ => Ok(value.to_owned()),
+    }
+}
+
+/// The base64url SHA-256 of the browser's secret: 43 characters.
+pub fn browser_binding_hash(value: &str) -> Result<&str, Error> {
+    let ok = value.len() == 43
+        && value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if ok {
+        Ok(value)
+    } else {
+        Err(Error::invalid(
+            "browser_binding_hash",
+            "must be the base64url SHA-256 of the browser secret",
+        ))
+    }
+}
+
+/// An optional timestamp filter.
+pub fn optional_time(
+    field: &str,
+    value: Option<prost_types::Timestamp>,
+) -> Result<Option<chrono::DateTime<chrono::Utc>>, Error> {
+    let Some(value) = value else { return Ok(None) };
+    let nanos =
+        u32::try_from(value.nanos).map_err(|_| Error::invalid(field, "is not a valid time"))?;
+    chrono::DateTime::from_timestamp(value.seconds, nanos)
+        .map(Some)
+        .ok_or_else(|| Error::invalid(field, "is not a valid time"))
+}
