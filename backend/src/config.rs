@@ -155,9 +155,9 @@ pub struct Config {
 impl Config {
     /// Where Google redirects to after sign-in.
     pub fn google_redirect_url(&self) -> String {
-        self.google_redirect_url
-            .clone()
-            .unwrap_or_else(|| format!("{}/auth/google", self.public_url.trim_end_matches('/')))
+        self.google_redirect_url.clone().unwrap_or_else(|| {
+            format!("{}/auth/google/callback", self.public_url.trim_end_matches('/'))
+        })
     }
 
     /// Where the key sets live.
