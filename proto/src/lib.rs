@@ -3,7 +3,11 @@
 
 // Generated code: its doc comments are the proto comments verbatim, and its
 // shapes are prost's and tonic's, not ours to restyle.
-#![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items, clippy::large_enum_variant)]
+#![allow(
+    clippy::doc_lazy_continuation,
+    clippy::doc_overindented_list_items,
+    clippy::large_enum_variant
+)]
 
 /// Encoded `FileDescriptorSet` of every Baton proto, for server reflection.
 pub const FILE_DESCRIPTOR_SET: &[u8] =

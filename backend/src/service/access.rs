@@ -36,3 +36,17 @@ pub async fn require_admin(context: &Context, caller: &Caller) -> Result<Admin> 
     }
     Ok(Admin { caller: caller.clone(), user })
 }
+
+/// The admin proof when the caller is an admin right now, else None: for
+/// RPCs that everyone may call but admins see more of. A token that still
+/// says admin after a demotion gets the ordinary view, not an error.
+pub async fn current_admin(context: &Context, caller: &Caller) -> Result<Option<Admin>> {
+    if !caller.roles.contains(Role::Admin) {
+        return Ok(None);
+    }
+    match require_admin(context, caller).await {
+        Ok(admin) => Ok(Some(admin)),
+        Err(Error::PermissionDenied) => Ok(None),
+        Err(other) => Err(other),
+    }
+}

@@ -3,9 +3,9 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::{Caller, ClientInfo, Context, access::require_admin};
+use super::{Caller, ClientInfo, Context, access::current_admin};
 use crate::{
-    domain::{Page, Role},
+    domain::Page,
     error::{Error, Result},
     store::{
         audit::{self, AuditEvent, AuditFilter, AuditRow},
@@ -68,9 +68,7 @@ impl AuditService {
         mut filter: AuditFilter,
         page: &Page,
     ) -> Result<(Vec<AuditEntry>, String)> {
-        if caller.roles.contains(Role::Admin) {
-            require_admin(&self.context, caller).await?;
-        } else {
+        if current_admin(&self.context, caller).await?.is_none() {
             if filter.user_id.is_some_and(|user| user != caller.user_id) {
                 return Err(Error::PermissionDenied);
             }

@@ -63,11 +63,11 @@ impl AuthService {
         browser_binding_hash: &str,
         invite_token: Option<&str>,
     ) -> Result<(String, DateTime<Utc>)> {
-        let google = self.google()?;
         let user_id = match purpose {
             GooglePurpose::Link => Some(caller.ok_or(Error::Unauthenticated)?.user_id),
             GooglePurpose::SignIn | GooglePurpose::AcceptInvite => None,
         };
+        let google = self.google()?;
         let now = self.context.clock.now();
         let invite_token_hash = match (purpose, invite_token) {
             (GooglePurpose::AcceptInvite, Some(token)) => {

@@ -5,7 +5,7 @@ use uuid::Uuid;
 
 use super::{
     Caller, ClientInfo, Context,
-    access::{Admin, require_admin},
+    access::{Admin, current_admin, require_admin},
     audit::{event, from_client},
     users::OneTimeLink,
 };
@@ -181,12 +181,10 @@ impl RosterService {
         client: &ClientInfo,
         invite_id: Uuid,
     ) -> Result<InviteView> {
-        let admin = if caller.roles.contains(Role::Admin) {
-            Some(require_admin(&self.context, caller).await?)
-        } else {
+        let admin = current_admin(&self.context, caller).await?;
+        if admin.is_none() {
             caller.require(Role::Coach)?;
-            None
-        };
+        }
         let now = self.context.clock.now();
         let txn = self.context.db.begin().await?;
         let invite = one_time_tokens::find_by_id(&txn, invite_id)

@@ -10,6 +10,7 @@ mod helpers;
 mod access_tokens;
 mod account;
 mod admin;
+mod authorization;
 mod google;
 mod health;
 mod keys;
