@@ -9,7 +9,7 @@ use tonic_health::pb::{
 use crate::{
     clock::SystemClock,
     config::{Cli, Command, Config},
-    crypto::keys,
+    crypto::{KeyRing, keys},
     domain::{DisplayName, Email, Password},
     error::Error,
     startup::{Application, Components, StartupError, install_crypto_provider, shutdown_signal},
@@ -47,6 +47,9 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         }
         Command::Migrate => {
             install_crypto_provider();
+            // Preparing a deployment includes its first keys; existing key
+            // sets are only read.
+            KeyRing::load_or_generate(&config.keys_dir()).map_err(StartupError::from)?;
             let db = Db::connect(&config.database_url()).await.map_err(StartupError::from)?;
             db.migrate().await.map_err(StartupError::from)?;
             println!("migrations applied");

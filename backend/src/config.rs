@@ -7,6 +7,8 @@ use std::{
     path::PathBuf,
 };
 
+use ipnet::IpNet;
+
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 use secrecy::SecretString;
 
@@ -31,7 +33,7 @@ pub struct Cli {
 pub enum Command {
     /// Run the server (gRPC, grpc-web and the SPA on one port).
     Serve,
-    /// Apply database migrations and exit.
+    /// Apply database migrations (and create the key sets if missing), then exit.
     Migrate,
     /// Create an administrator; the password is read from standard input.
     CreateAdmin {
@@ -100,9 +102,10 @@ pub struct Config {
     #[arg(long, env = "BATON_CORS_ORIGINS", value_delimiter = ',')]
     pub cors_origins: Vec<String>,
 
-    /// Proxies whose X-Forwarded-For is trusted (comma-separated IP addresses).
-    #[arg(long, env = "BATON_TRUSTED_PROXIES", value_delimiter = ',')]
-    pub trusted_proxies: Vec<IpAddr>,
+    /// Proxies whose X-Forwarded-For is trusted: comma-separated addresses
+    /// or networks (10.0.0.2, 172.28.0.0/24).
+    #[arg(long, env = "BATON_TRUSTED_PROXIES", value_delimiter = ',', value_parser = parse_network)]
+    pub trusted_proxies: Vec<IpNet>,
 
     /// Serve gRPC reflection (v1 and v1alpha).
     #[arg(long, env = "BATON_REFLECTION", default_value_t = true, action = ArgAction::Set)]
@@ -172,5 +175,30 @@ impl Config {
             Some(url) => url.expose_secret().to_owned(),
             None => format!("sqlite://{}?mode=rwc", self.data_dir.join("baton.sqlite").display()),
         }
+    }
+}
+
+/// An address (a network of one) or a network in CIDR notation.
+fn parse_network(input: &str) -> Result<IpNet, String> {
+    let input = input.trim();
+    input
+        .parse::<IpNet>()
+        .or_else(|_| input.parse::<IpAddr>().map(IpNet::from))
+        .map_err(|_| format!("{input:?} is neither an IP address nor a network like 10.0.0.0/24"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_network;
+
+    #[test]
+    fn trusted_proxies_are_addresses_or_networks() {
+        let single = parse_network("10.0.0.2").unwrap();
+        assert!(single.contains(&"10.0.0.2".parse::<std::net::IpAddr>().unwrap()));
+        assert!(!single.contains(&"10.0.0.3".parse::<std::net::IpAddr>().unwrap()));
+        let network = parse_network(" 172.28.0.0/24 ").unwrap();
+        assert!(network.contains(&"172.28.0.10".parse::<std::net::IpAddr>().unwrap()));
+        assert!(parse_network("::1").is_ok());
+        assert!(parse_network("proxy.local").is_err());
     }
 }

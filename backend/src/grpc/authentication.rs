@@ -12,6 +12,7 @@ use axum::{
     response::Response,
 };
 use http::HeaderMap;
+use ipnet::IpNet;
 use tonic::transport::server::TcpConnectInfo;
 
 use crate::{
@@ -34,11 +35,11 @@ enum Authentication {
 #[derive(Clone)]
 pub struct Authenticator {
     auth: AuthService,
-    trusted_proxies: Arc<[IpAddr]>,
+    trusted_proxies: Arc<[IpNet]>,
 }
 
 impl Authenticator {
-    pub fn new(auth: AuthService, trusted_proxies: Vec<IpAddr>) -> Self {
+    pub fn new(auth: AuthService, trusted_proxies: Vec<IpNet>) -> Self {
         Self { auth, trusted_proxies: trusted_proxies.into() }
     }
 }
@@ -108,9 +109,10 @@ fn bearer_token(headers: &HeaderMap) -> Option<&str> {
 /// The socket peer, unless that peer is a trusted proxy: then the nearest
 /// untrusted address in `X-Forwarded-For`, read from the right, because
 /// everything left of our own proxies is client-supplied and forgeable.
-fn client_address(peer: Option<IpAddr>, headers: &HeaderMap, trusted: &[IpAddr]) -> Option<IpAddr> {
+fn client_address(peer: Option<IpAddr>, headers: &HeaderMap, trusted: &[IpNet]) -> Option<IpAddr> {
     let peer = peer?;
-    if !trusted.contains(&peer) {
+    let is_trusted = |ip: &IpAddr| trusted.iter().any(|net| net.contains(ip));
+    if !is_trusted(&peer) {
         return Some(peer);
     }
     let forwarded: Vec<IpAddr> = headers
@@ -120,7 +122,7 @@ fn client_address(peer: Option<IpAddr>, headers: &HeaderMap, trusted: &[IpAddr])
         .flat_map(|value| value.split(','))
         .filter_map(|part| part.trim().parse().ok())
         .collect();
-    Some(forwarded.into_iter().rev().find(|ip| !trusted.contains(ip)).unwrap_or(peer))
+    Some(forwarded.into_iter().rev().find(|ip| !is_trusted(ip)).unwrap_or(peer))
 }
 
 #[cfg(test)]
@@ -154,11 +156,12 @@ mod tests {
     #[test]
     fn behind_a_trusted_proxy_the_rightmost_untrusted_address_is_the_client() {
         let proxy: IpAddr = "10.0.0.2".parse().unwrap();
-        let chain = headers(&[("x-forwarded-for", "1.1.1.1, 198.51.100.7, 10.0.0.2")]);
+        let proxies: IpNet = "10.0.0.0/24".parse().unwrap();
+        let chain = headers(&[("x-forwarded-for", "1.1.1.1, 198.51.100.7, 10.0.0.3")]);
         assert_eq!(
-            client_address(Some(proxy), &chain, &[proxy]),
+            client_address(Some(proxy), &chain, &[proxies]),
             Some("198.51.100.7".parse().unwrap())
         );
-        assert_eq!(client_address(Some(proxy), &headers(&[]), &[proxy]), Some(proxy));
+        assert_eq!(client_address(Some(proxy), &headers(&[]), &[proxies]), Some(proxy));
     }
 }

@@ -327,3 +327,51 @@ async fn the_audit_log_records_security_events_and_users_see_only_their_own() {
     assert_eq!(created[0].action, "user.created");
     assert_eq!(created[0].actor_display_name, "Root Admin");
 }
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_the_forwarded_address_is_the_clients() {
+    use baton_proto::auth::v1::LoginRequest;
+    let login_from = |forwarded: &'static str| {
+        let mut request = tonic::Request::new(LoginRequest {
+            email: "athlete@example.com".into(),
+            password: PASSWORD.into(),
+        });
+        request.metadata_mut().insert("x-forwarded-for", forwarded.parse().unwrap());
+        request
+    };
+    // Not trusted: the header is ignored.
+    let app = TestApp::spawn().await;
+    app.create_user("athlete@example.com", "Athlete", &[Role::Athlete]).await;
+    let reply = app.auth().await.login(login_from("203.0.113.7")).await.unwrap().into_inner();
+    let Some(baton_proto::auth::v1::login_response::Result::Tokens(tokens)) = reply.result else {
+        panic!()
+    };
+    assert_eq!(current_session_address(&app, &tokens.access_token).await, "127.0.0.1");
+
+    // Trusted (the tests' peer is loopback): the forwarded address counts.
+    let storage = std::sync::Arc::new(crate::helpers::TestStorage::new().await);
+    let clock = baton::clock::ManualClock::new(chrono::Utc::now());
+    let app = TestApp::start_with(storage, clock, |config| {
+        config.trusted_proxies = vec!["127.0.0.0/8".parse().unwrap()];
+    })
+    .await;
+    app.create_user("athlete@example.com", "Athlete", &[Role::Athlete]).await;
+    let reply =
+        app.auth().await.login(login_from("198.51.100.1, 203.0.113.7")).await.unwrap().into_inner();
+    let Some(baton_proto::auth::v1::login_response::Result::Tokens(tokens)) = reply.result else {
+        panic!()
+    };
+    assert_eq!(current_session_address(&app, &tokens.access_token).await, "203.0.113.7");
+}
+
+async fn current_session_address(app: &TestApp, access_token: &str) -> String {
+    let sessions = app
+        .auth()
+        .await
+        .list_sessions(bearer(ListSessionsRequest::default(), access_token))
+        .await
+        .unwrap()
+        .into_inner()
+        .sessions;
+    sessions.into_iter().find(|s| s.current).unwrap().client_address
+}
