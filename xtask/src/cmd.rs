@@ -58,3 +58,21 @@ pub fn display(command: &Command) -> String {
         std::iter::once(shorten(command.get_program())).chain(command.get_args().map(shorten));
     envs.chain(words).collect::<Vec<_>>().join(" ")
 }
+
+/// Cargo's target directory (it may be shared or moved, so ask cargo).
+pub fn target_dir(root: &Path) -> anyhow::Result<PathBuf> {
+    let output = cargo()
+        .args(["metadata", "--format-version", "1", "--no-deps"])
+        .current_dir(root)
+        .stderr(Stdio::inherit())
+        .output()
+        .context("could not run `cargo metadata`")?;
+    if !output.status.success() {
+        bail!("`cargo metadata` failed ({})", output.status);
+    }
+    let metadata: serde_json::Value = serde_json::from_slice(&output.stdout)?;
+    metadata["target_directory"]
+        .as_str()
+        .map(PathBuf::from)
+        .context("`cargo metadata` did not name a target directory")
+}

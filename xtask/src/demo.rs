@@ -1,22 +1,35 @@
-//! `cargo xtask demo`: build the SPA and the backend, seed the demo accounts,
-//! and serve on the embedded defaults until ctrl-c.
+//! `cargo xtask demo`: build the SPA and the backend, start the Google
+//! stand-in, seed an admin, a coach and two athletes, and serve on the
+//! embedded defaults until ctrl-c.
 
 use std::{
-    io::Write,
+    io::{BufRead, BufReader},
     net::SocketAddr,
     path::{Path, PathBuf},
-    process::{Command, ExitStatus, Stdio},
-    time::{Duration, Instant},
+    process::{Child, Command, ExitStatus, Stdio},
 };
 
 use anyhow::{Context, bail};
+use baton_proto::{
+    auth::v1::{
+        AcceptInviteRequest, LoginRequest, NewAccountPassword, accept_invite_request::Method,
+        auth_service_client::AuthServiceClient, login_response,
+    },
+    user::v1::{
+        CreateUserRequest, LinkAthleteRequest, ListUsersRequest, Role,
+        user_service_client::UserServiceClient,
+    },
+};
 use tokio::signal::unix::{SignalKind, signal};
+use tonic::transport::Channel;
 
-use crate::{cmd, prereqs, web};
+use crate::{
+    cmd, prereqs,
+    server::{self, Baton, reachable},
+    web,
+};
 
 const DEFAULT_LISTEN_ADDR: &str = "127.0.0.1:8080";
-/// How long the server may take to accept connections (first start migrates).
-const START_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// A sign-in printed for the person running the demo.
 struct SignIn {
@@ -25,17 +38,33 @@ struct SignIn {
     password: &'static str,
 }
 
-/// The demo administrator. The password is fixed so it can be printed on
-/// every run, including runs that find the admin already created.
+/// The demo administrator. The passwords are fixed so they can be printed
+/// on every run, including runs that find the accounts already created.
 const ADMIN: SignIn =
     SignIn { role: "admin", email: "admin@baton.local", password: "baton-demo-admin" };
 const ADMIN_NAME: &str = "Demo Admin";
+/// A coach with two athletes, created through the API as an admin would.
+const PEOPLE: [(SignIn, &str, Role); 3] = [
+    (
+        SignIn { role: "coach", email: "coach@baton.local", password: "baton-demo-coach" },
+        "Carla Coach",
+        Role::Coach,
+    ),
+    (
+        SignIn { role: "athlete", email: "anna@baton.local", password: "baton-demo-athlete" },
+        "Anna Athlete",
+        Role::Athlete,
+    ),
+    (
+        SignIn { role: "athlete", email: "ben@baton.local", password: "baton-demo-athlete" },
+        "Ben Athlete",
+        Role::Athlete,
+    ),
+];
 
 pub fn run(root: &Path, release: bool) -> anyhow::Result<()> {
     prereqs::wasm_target()?;
     let web_dir = web::build(true)?;
-    let baton = Baton { binary: build_backend(root, release)?, data_dir: data_dir(root)?, web_dir };
-    let sign_ins = seed(&baton)?;
     let listen: SocketAddr = std::env::var("BATON_LISTEN_ADDR")
         .unwrap_or_else(|_| DEFAULT_LISTEN_ADDR.to_owned())
         .parse()
@@ -43,59 +72,23 @@ pub fn run(root: &Path, release: bool) -> anyhow::Result<()> {
     if prereqs::accepts(reachable(listen)) {
         bail!("something already listens on {listen}: stop it or set BATON_LISTEN_ADDR");
     }
-    tokio::runtime::Builder::new_current_thread()
+    let public_url = format!("http://{}", reachable(listen));
+    let sandbox = Sandbox::start(root, &public_url)?;
+    let mut env = sandbox.settings.clone();
+    env.push(("BATON_PUBLIC_URL".to_owned(), public_url));
+    let baton = Baton {
+        binary: server::build_backend(root, release)?,
+        data_dir: data_dir(root)?,
+        web_dir,
+        env,
+    };
+    baton.create_admin(ADMIN.email, ADMIN_NAME, ADMIN.password)?;
+    let result = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?
-        .block_on(serve(&baton, listen, &sign_ins))
-}
-
-/// The `baton` binary with the demo's directories.
-struct Baton {
-    binary: PathBuf,
-    data_dir: PathBuf,
-    web_dir: PathBuf,
-}
-
-impl Baton {
-    fn command(&self, args: &[&str]) -> Command {
-        let mut command = Command::new(&self.binary);
-        command
-            .args(args)
-            .env("BATON_DATA_DIR", &self.data_dir)
-            .env("BATON_WEB_DIR", &self.web_dir);
-        command
-    }
-}
-
-/// Builds the backend (debug unless asked: release takes minutes on 2 cores)
-/// and returns the binary's path.
-fn build_backend(root: &Path, release: bool) -> anyhow::Result<PathBuf> {
-    let mut build = cmd::cargo();
-    build.args(["build", "-p", "baton"]);
-    if release {
-        build.arg("--release");
-    }
-    cmd::run(&mut build)?;
-    let profile = if release { "release" } else { "debug" };
-    Ok(target_dir(root)?.join(profile).join("baton"))
-}
-
-/// Cargo's target directory (it may be shared, so ask cargo).
-fn target_dir(root: &Path) -> anyhow::Result<PathBuf> {
-    let output = cmd::cargo()
-        .args(["metadata", "--format-version", "1", "--no-deps"])
-        .current_dir(root)
-        .stderr(Stdio::inherit())
-        .output()
-        .context("could not run `cargo metadata`")?;
-    if !output.status.success() {
-        bail!("`cargo metadata` failed ({})", output.status);
-    }
-    let metadata: serde_json::Value = serde_json::from_slice(&output.stdout)?;
-    metadata["target_directory"]
-        .as_str()
-        .map(PathBuf::from)
-        .context("`cargo metadata` did not name a target directory")
+        .block_on(serve(&baton, listen));
+    drop(sandbox);
+    result
 }
 
 /// `BATON_DATA_DIR` if set, else `./data`; created if missing.
@@ -106,83 +99,20 @@ fn data_dir(root: &Path) -> anyhow::Result<PathBuf> {
     Ok(dir)
 }
 
-/// Creates the demo accounts that do not exist yet and returns their sign-ins.
-/// The sandbox (Garmin and Google stand-ins), a coach with sample workouts
-/// and two athletes join here with the sandbox issue.
-fn seed(baton: &Baton) -> anyhow::Result<Vec<SignIn>> {
-    create_admin(baton)?;
-    Ok(vec![ADMIN])
-}
-
-/// `baton create-admin`, password on stdin; an existing admin is fine.
-fn create_admin(baton: &Baton) -> anyhow::Result<()> {
-    let mut command =
-        baton.command(&["create-admin", "--email", ADMIN.email, "--name", ADMIN_NAME]);
-    println!("$ {} <<< (demo password)", cmd::display(&command));
-    let mut child = command
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .context("could not start `baton create-admin`")?;
-    if let Some(mut stdin) = child.stdin.take() {
-        writeln!(stdin, "{}", ADMIN.password)?;
-    }
-    let output = child.wait_with_output()?;
-    let said = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    if output.status.success() {
-        print!("{said}");
-    } else if said.contains("already exists") {
-        println!("{} already exists; keeping it", ADMIN.email);
-    } else {
-        eprint!("{said}");
-        bail!("`baton create-admin` failed ({})", output.status);
-    }
-    Ok(())
-}
-
 /// Runs `baton serve`, prints where to sign in once it accepts connections,
 /// and waits for it; ctrl-c is passed on (twice: killed).
-async fn serve(baton: &Baton, listen: SocketAddr, sign_ins: &[SignIn]) -> anyhow::Result<()> {
+async fn serve(baton: &Baton, listen: SocketAddr) -> anyhow::Result<()> {
     // Listen before spawning, so no ctrl-c is lost to the default handler.
     let mut interrupts = signal(SignalKind::interrupt())?;
-    let mut command = baton.command(&["serve"]);
-    cmd::announce(&command);
-    let mut server = command.spawn().context("could not start `baton serve`")?;
+    let server = baton.serve(listen, Stdio::inherit())?;
+    seed_people(&format!("http://{}", server.addr)).await?;
+    let mut sign_ins = vec![ADMIN];
+    sign_ins.extend(PEOPLE.into_iter().map(|(sign_in, _, _)| sign_in));
+    print_banner(listen, &sign_ins);
     let pid = server.id();
+    let mut child = server.into_child().context("the server process is gone")?;
+    let mut exited = tokio::task::spawn_blocking(move || child.wait());
     let mut interrupted = 0;
-
-    let deadline = Instant::now() + START_TIMEOUT;
-    loop {
-        if let Some(status) = server.try_wait()? {
-            bail!("`baton serve` exited before accepting connections ({status})");
-        }
-        if prereqs::accepts(reachable(listen)) {
-            print_banner(listen, sign_ins);
-            break;
-        }
-        if Instant::now() > deadline {
-            let _ = server.kill();
-            bail!(
-                "`baton serve` did not accept connections on {listen} within {}s",
-                START_TIMEOUT.as_secs()
-            );
-        }
-        tokio::select! {
-            _ = tokio::time::sleep(Duration::from_millis(200)) => {}
-            _ = interrupts.recv() => {
-                interrupted += 1;
-                send(pid, "INT");
-                break;
-            }
-        }
-    }
-
-    let mut exited = tokio::task::spawn_blocking(move || server.wait());
     let status: ExitStatus = loop {
         tokio::select! {
             status = &mut exited => break status??,
@@ -213,17 +143,117 @@ fn print_banner(listen: SocketAddr, sign_ins: &[SignIn]) {
     println!();
 }
 
-/// Where to connect to reach a server listening on `listen` (0.0.0.0 → loopback).
-fn reachable(listen: SocketAddr) -> SocketAddr {
-    if listen.ip().is_unspecified() {
-        SocketAddr::from(([127, 0, 0, 1], listen.port()))
-    } else {
-        listen
+/// Sends a signal by name to a process (std has no portable kill(2) for
+/// anything but SIGKILL).
+fn send(pid: Option<u32>, signal: &str) {
+    if let Some(pid) = pid {
+        let _ = Command::new("kill").args(["-s", signal, &pid.to_string()]).status();
     }
 }
 
-/// Sends a signal by name to a process (std has no portable kill(2) for
-/// anything but SIGKILL).
-fn send(pid: u32, signal: &str) {
-    let _ = Command::new("kill").args(["-s", signal, &pid.to_string()]).status();
+/// Creates the coach and athletes that do not exist yet, through the API
+/// as an admin would (create, then accept the setup link), and links them.
+async fn seed_people(url: &str) -> anyhow::Result<()> {
+    let channel = Channel::from_shared(url.to_owned())?.connect().await?;
+    let (mut auth, mut users) =
+        (AuthServiceClient::new(channel.clone()), UserServiceClient::new(channel));
+    let login = LoginRequest { email: ADMIN.email.to_owned(), password: ADMIN.password.to_owned() };
+    let Some(login_response::Result::Tokens(admin)) = auth.login(login).await?.into_inner().result
+    else {
+        bail!("the demo admin could not sign in");
+    };
+    let token = admin.access_token;
+    let mut ids = Vec::new();
+    for (sign_in, name, role) in PEOPLE {
+        let request = CreateUserRequest {
+            email: sign_in.email.to_owned(),
+            display_name: name.to_owned(),
+            roles: vec![role as i32],
+            ..Default::default()
+        };
+        let id = match users.create_user(bearer(request, &token)).await {
+            Ok(created) => {
+                let created = created.into_inner();
+                let token = created.setup_url.rsplit_once('#').map(|(_, token)| token.to_owned());
+                let accept = AcceptInviteRequest {
+                    invite_token: token.context("a setup link without a token")?,
+                    method: Some(Method::NewPassword(NewAccountPassword {
+                        password: sign_in.password.to_owned(),
+                    })),
+                    ..Default::default()
+                };
+                auth.accept_invite(accept).await?;
+                created.user.map(|user| user.id)
+            }
+            Err(status) if status.code() == tonic::Code::AlreadyExists => {
+                let list =
+                    ListUsersRequest { query: sign_in.email.to_owned(), ..Default::default() };
+                users
+                    .list_users(bearer(list, &token))
+                    .await?
+                    .into_inner()
+                    .users
+                    .into_iter()
+                    .next()
+                    .map(|user| user.id)
+            }
+            Err(status) => bail!("creating {}: {}", sign_in.email, status.message()),
+        };
+        ids.push(id.context("the demo account has no id")?);
+    }
+    if let [coach, athletes @ ..] = ids.as_slice() {
+        for athlete in athletes {
+            let link = LinkAthleteRequest { coach_id: coach.clone(), athlete_id: athlete.clone() };
+            users.link_athlete(bearer(link, &token)).await?;
+        }
+    }
+    Ok(())
+}
+
+/// A request carrying `authorization: Bearer <token>`.
+fn bearer<T>(message: T, token: &str) -> tonic::Request<T> {
+    let mut request = tonic::Request::new(message);
+    if let Ok(value) = format!("Bearer {token}").parse() {
+        request.metadata_mut().insert("authorization", value);
+    }
+    request
+}
+
+/// The `baton-sandbox` process (Google's OpenID provider stand-in), with the
+/// `BATON_GOOGLE_*` settings it printed for the backend; stopped when dropped.
+struct Sandbox {
+    child: Child,
+    settings: Vec<(String, String)>,
+}
+
+impl Sandbox {
+    fn start(root: &Path, public_url: &str) -> anyhow::Result<Self> {
+        cmd::run(cmd::cargo().args(["build", "-p", "baton-sandbox"]))?;
+        let binary = cmd::target_dir(root)?.join("debug").join("baton-sandbox");
+        let mut command = Command::new(binary);
+        command
+            .env("BATON_SANDBOX_GOOGLE_REDIRECT_URIS", format!("{public_url}/auth/google/callback"))
+            .stdout(Stdio::piped());
+        cmd::announce(&command);
+        let mut child = command.spawn().context("could not start `baton-sandbox`")?;
+        let stdout = child.stdout.take().context("no output from `baton-sandbox`")?;
+        let settings: Vec<(String, String)> = BufReader::new(stdout)
+            .lines()
+            .take(4)
+            .map_while(Result::ok)
+            .filter_map(|line| line.split_once('=').map(|(k, v)| (k.to_owned(), v.to_owned())))
+            .collect();
+        if settings.len() < 4 {
+            let _ = child.kill();
+            bail!("`baton-sandbox` did not print its settings (is port 9090 free?)");
+        }
+        Ok(Self { child, settings })
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }

@@ -1,10 +1,12 @@
 //! `cargo xtask ...`: Baton's build, run and test tasks, so that CI, a new
 //! developer and an operator's demo all run the same commands.
 
+mod bench;
 mod browser;
 mod cmd;
 mod demo;
 mod prereqs;
+mod server;
 mod test;
 mod web;
 
@@ -35,6 +37,9 @@ enum Task {
         #[arg(long)]
         release: bool,
     },
+    /// Measure the speed targets issues name and print the figures (release
+    /// build; sign-in timing for unknown vs wrong-password attempts).
+    Bench,
     /// Build the SPA bundle into web/dist.
     BuildWeb {
         /// Optimised bundle (the wasm-release profile).
@@ -61,6 +66,7 @@ fn run(task: Task) -> anyhow::Result<()> {
     match task {
         Task::Test => test::run(&root),
         Task::Demo { release } => demo::run(&root, release),
+        Task::Bench => bench::run(&root),
         Task::BuildWeb { release } => {
             prereqs::wasm_target()?;
             let dir = web::build(release)?;

@@ -7,7 +7,7 @@
 use std::{
     fs,
     path::{Path, PathBuf},
-    process::{Command, Stdio},
+    process::Command,
 };
 
 use anyhow::{Context, Result, bail};
@@ -42,7 +42,7 @@ pub fn build(release: bool) -> Result<PathBuf> {
     cmd::run(&mut cargo)?;
 
     let profile_dir = if release { "wasm-release" } else { "debug" };
-    let wasm = target_dir(&root)?.join(TARGET).join(profile_dir).join("baton-web.wasm");
+    let wasm = cmd::target_dir(&root)?.join(TARGET).join(profile_dir).join("baton-web.wasm");
     if !wasm.is_file() {
         bail!("the build did not produce {}", wasm.display());
     }
@@ -134,20 +134,5 @@ fn optimize(root: &Path, module: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Cargo's target directory (it may be shared or moved, so ask cargo).
-pub fn target_dir(root: &Path) -> Result<PathBuf> {
-    let output = cmd::cargo()
-        .args(["metadata", "--format-version", "1", "--no-deps"])
-        .current_dir(root)
-        .stderr(Stdio::inherit())
-        .output()
-        .context("could not run `cargo metadata`")?;
-    if !output.status.success() {
-        bail!("`cargo metadata` failed ({})", output.status);
-    }
-    let metadata: serde_json::Value = serde_json::from_slice(&output.stdout)?;
-    metadata["target_directory"]
-        .as_str()
-        .map(PathBuf::from)
-        .context("`cargo metadata` did not name a target directory")
-}
+// Other tasks still name it here; the one definition is in `cmd`.
+pub use crate::cmd::target_dir;
