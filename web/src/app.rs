@@ -1,12 +1,19 @@
-//! Routes and the frame around every page. Pages decide for themselves what
-//! a signed-out or still-restoring visitor sees.
+//! Routes and the frame around every page: the main navigation (only what
+//! the signed-in user's roles allow), the account controls and notices.
+//! Pages decide for themselves what a signed-out or still-restoring
+//! visitor sees (most use `pages::guard::RequireSignIn`).
 
 use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::{
+    api::Role,
     components::{layout::Shell, notice::NoticeArea},
-    pages::{home::Home, not_found::NotFound, sign_in::SignIn},
+    pages::{
+        admin_overview::AdminOverview, admin_users::AdminUsers, athletes::Athletes,
+        coaches::Coaches, google_callback::GoogleCallback, home::Home, invite::AcceptInvite,
+        not_found::NotFound, reset_password::ResetPassword, settings::Settings, sign_in::SignIn,
+    },
     session::{SessionProvider, Status, use_session},
 };
 
@@ -16,6 +23,25 @@ pub enum Route {
     Home,
     #[at("/sign-in")]
     SignIn,
+    #[at("/admin")]
+    AdminOverview,
+    #[at("/admin/users")]
+    AdminUsers,
+    #[at("/athletes")]
+    Athletes,
+    #[at("/coaches")]
+    Coaches,
+    /// The invite token travels in the fragment: `/invite#<token>`.
+    #[at("/invite")]
+    Invite,
+    /// The reset token travels in the fragment: `/reset-password#<token>`.
+    #[at("/reset-password")]
+    ResetPassword,
+    #[at("/settings")]
+    Settings,
+    /// Where Google sends the browser back (`?code=...&state=...`).
+    #[at("/auth/google/callback")]
+    GoogleCallback,
     #[not_found]
     #[at("/404")]
     NotFound,
@@ -25,6 +51,14 @@ fn switch(route: Route) -> Html {
     match route {
         Route::Home => html! { <Home /> },
         Route::SignIn => html! { <SignIn /> },
+        Route::AdminOverview => html! { <AdminOverview /> },
+        Route::AdminUsers => html! { <AdminUsers /> },
+        Route::Athletes => html! { <Athletes /> },
+        Route::Coaches => html! { <Coaches /> },
+        Route::Invite => html! { <AcceptInvite /> },
+        Route::ResetPassword => html! { <ResetPassword /> },
+        Route::Settings => html! { <Settings /> },
+        Route::GoogleCallback => html! { <GoogleCallback /> },
         Route::NotFound => html! { <NotFound /> },
     }
 }
@@ -47,21 +81,39 @@ struct FrameProps {
     children: Html,
 }
 
-/// The shell with the session's name, sign-out button and notices.
+/// The shell with navigation, the session's name, sign-out button and notices.
 #[component]
 fn Frame(props: &FrameProps) -> Html {
     let Some(session) = use_session() else {
         return props.children.clone();
     };
-    let (user_name, on_sign_out) = match session.status() {
+    let (user_name, on_sign_out, nav) = match session.status() {
         Status::SignedIn(me) => {
             let session = session.clone();
+            let mut links = vec![(Route::Home, "Home")];
+            if me.has_role(Role::Admin) {
+                links.push((Route::AdminOverview, "Overview"));
+                links.push((Route::AdminUsers, "Users"));
+            }
+            if me.has_role(Role::Coach) {
+                links.push((Route::Athletes, "Athletes"));
+            }
+            if me.has_role(Role::Athlete) {
+                links.push((Route::Coaches, "My coaches"));
+            }
+            links.push((Route::Settings, "Settings"));
+            let nav = html! {
+                { for links.into_iter().map(|(to, label)| html! {
+                    <li><NavLink {to} {label} /></li>
+                }) }
+            };
             (
                 Some(AttrValue::from(me.display_name.clone())),
                 Some(Callback::from(move |()| session.sign_out())),
+                Some(nav),
             )
         }
-        _ => (None, None),
+        _ => (None, None, None),
     };
     let notice = session.notice();
     let notices = html! {
@@ -71,9 +123,55 @@ fn Frame(props: &FrameProps) -> Html {
             ondismiss={Callback::from(move |()| session.dismiss_notice())}
         />
     };
+    let brand = html! { <NavLink to={Route::Home} label="Baton" brand=true /> };
     html! {
-        <Shell {user_name} {on_sign_out} {notices}>
+        <Shell {brand} {nav} {user_name} {on_sign_out} {notices}>
             { props.children.clone() }
         </Shell>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct NavLinkProps {
+    to: Route,
+    label: AttrValue,
+    #[prop_or_default]
+    brand: bool,
+}
+
+/// A link that navigates inside the app (no reload) and marks the current
+/// page with `aria-current`.
+#[component]
+fn NavLink(props: &NavLinkProps) -> Html {
+    let navigator = use_navigator();
+    let current = use_route::<Route>();
+    let here = current.as_ref() == Some(&props.to);
+    let onclick = {
+        let to = props.to.clone();
+        Callback::from(move |event: MouseEvent| {
+            // Let modified clicks open a new tab as usual.
+            if event.ctrl_key() || event.meta_key() || event.shift_key() || event.button() != 0 {
+                return;
+            }
+            if let Some(navigator) = &navigator {
+                event.prevent_default();
+                navigator.push(&to);
+            }
+        })
+    };
+    let class = if props.brand {
+        classes!("brand")
+    } else {
+        classes!("menu__link", here.then_some("menu__link--current"))
+    };
+    html! {
+        <a
+            {class}
+            href={props.to.to_path()}
+            aria-current={(here && !props.brand).then_some("page")}
+            {onclick}
+        >
+            { props.label.clone() }
+        </a>
     }
 }

@@ -45,7 +45,10 @@ struct State {
 enum Action {
     Restored(Result<Option<Me>, ApiError>),
     SignedIn(Me),
+    /// The signed-in user changed (profile saved, roles gained).
+    Updated(Me),
     SignedOut(Option<Notice>),
+    Notify(Notice),
     Dismiss,
 }
 
@@ -63,7 +66,11 @@ impl Reducible for State {
             Action::Restored(Err(err)) => {
                 State { status: Status::SignedOut, notice: Some(error_notice(&err)) }
             }
+            Action::Updated(me) => {
+                State { status: Status::SignedIn(Rc::new(me)), notice: self.notice.clone() }
+            }
             Action::SignedOut(notice) => State { status: Status::SignedOut, notice },
+            Action::Notify(notice) => State { status: self.status.clone(), notice: Some(notice) },
             Action::Dismiss => State { status: self.status.clone(), notice: None },
         };
         Rc::new(next)
@@ -102,6 +109,31 @@ impl Session {
     /// Records a successful sign-in.
     pub fn signed_in(&self, me: Me) {
         self.state.dispatch(Action::SignedIn(me));
+    }
+
+    /// Replaces the signed-in user's details (after a profile change or an
+    /// accepted invite), keeping the current notice.
+    pub fn update_me(&self, me: Me) {
+        self.state.dispatch(Action::Updated(me));
+    }
+
+    /// Records that the session ended here (credentials already dropped,
+    /// e.g. by a password reset), with a notice.
+    pub fn signed_out(&self, notice: Notice) {
+        self.state.dispatch(Action::SignedOut(Some(notice)));
+    }
+
+    /// Shows a notice to the person.
+    pub fn notify(&self, kind: NoticeKind, text: impl Into<AttrValue>) {
+        self.state.dispatch(Action::Notify(Notice { kind, text: text.into() }));
+    }
+
+    /// The signed-in user, if any.
+    pub fn me(&self) -> Option<Rc<Me>> {
+        match &self.state.status {
+            Status::SignedIn(me) => Some(me.clone()),
+            _ => None,
+        }
     }
 
     /// Signs out here and on the server, then shows the sign-in page.

@@ -40,6 +40,9 @@ enum Task {
     /// Measure the speed targets issues name and print the figures (release
     /// build; sign-in timing for unknown vs wrong-password attempts).
     Bench,
+    /// Only the browser test: build the SPA and the backend, drive headless
+    /// Chromium through the identity flows.
+    Browser,
     /// Build the SPA bundle into web/dist.
     BuildWeb {
         /// Optimised bundle (the wasm-release profile).
@@ -67,6 +70,10 @@ fn run(task: Task) -> anyhow::Result<()> {
         Task::Test => test::run(&root),
         Task::Demo { release } => demo::run(&root, release),
         Task::Bench => bench::run(&root),
+        Task::Browser => {
+            prereqs::wasm_target()?;
+            browser::run(&web::build(false)?)
+        }
         Task::BuildWeb { release } => {
             prereqs::wasm_target()?;
             let dir = web::build(release)?;

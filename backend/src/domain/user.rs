@@ -21,6 +21,8 @@ pub struct User {
     pub google_linked: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// The last sign-in or refresh, if any session ever existed.
+    pub last_sign_in_at: Option<DateTime<Utc>>,
 }
 
 /// How distances and paces are shown to this user.

@@ -47,7 +47,7 @@ pub fn user(user: User) -> user_pb::User {
         google_linked: user.google_linked,
         create_time: Some(timestamp(user.created_at)),
         update_time: Some(timestamp(user.updated_at)),
-        last_sign_in_time: None,
+        last_sign_in_time: optional_timestamp(user.last_sign_in_at),
     }
 }
 

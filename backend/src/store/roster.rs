@@ -55,34 +55,34 @@ pub async fn link_time<C: ConnectionTrait>(
         .map(|link| link.created_at))
 }
 
-/// A coach's athletes: (athlete id, linked at).
+/// A coach's athletes: (athlete id, linked at), oldest link first.
 pub async fn athletes_of<C: ConnectionTrait>(
     db: &C,
     coach_id: Uuid,
 ) -> Result<Vec<(Uuid, DateTime<Utc>)>> {
-    Ok(coach_athletes::Entity::find()
-        .filter(coach_athletes::Column::CoachId.eq(coach_id))
-        .order_by_asc(coach_athletes::Column::CreatedAt)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|link| (link.athlete_id, link.created_at))
-        .collect())
+    let links = links_where(db, coach_athletes::Column::CoachId, coach_id).await?;
+    Ok(links.into_iter().map(|link| (link.athlete_id, link.created_at)).collect())
 }
 
-/// An athlete's coaches: (coach id, linked at).
+/// An athlete's coaches: (coach id, linked at), oldest link first.
 pub async fn coaches_of<C: ConnectionTrait>(
     db: &C,
     athlete_id: Uuid,
 ) -> Result<Vec<(Uuid, DateTime<Utc>)>> {
+    let links = links_where(db, coach_athletes::Column::AthleteId, athlete_id).await?;
+    Ok(links.into_iter().map(|link| (link.coach_id, link.created_at)).collect())
+}
+
+async fn links_where<C: ConnectionTrait>(
+    db: &C,
+    side: coach_athletes::Column,
+    user_id: Uuid,
+) -> Result<Vec<coach_athletes::Model>> {
     Ok(coach_athletes::Entity::find()
-        .filter(coach_athletes::Column::AthleteId.eq(athlete_id))
+        .filter(side.eq(user_id))
         .order_by_asc(coach_athletes::Column::CreatedAt)
         .all(db)
-        .await?
-        .into_iter()
-        .map(|link| (link.coach_id, link.created_at))
-        .collect())
+        .await?)
 }
 
 /// Removes every link a user is part of, on either side (account deletion).

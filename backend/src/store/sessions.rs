@@ -214,3 +214,19 @@ pub async fn count_live<C: ConnectionTrait>(db: &C, now: DateTime<Utc>) -> Resul
         .count(db)
         .await?)
 }
+
+/// When the user last signed in or refreshed, over all their sessions.
+pub async fn last_activity<C: ConnectionTrait>(
+    db: &C,
+    user_id: Uuid,
+) -> Result<Option<DateTime<Utc>>> {
+    use sea_orm::{QuerySelect, sea_query::Func};
+    let last: Option<Option<DateTime<Utc>>> = sessions::Entity::find()
+        .select_only()
+        .expr(Func::max(Expr::col(sessions::Column::LastUsedAt)))
+        .filter(sessions::Column::UserId.eq(user_id))
+        .into_tuple()
+        .one(db)
+        .await?;
+    Ok(last.flatten())
+}

@@ -112,6 +112,7 @@ async fn with_roles<C: ConnectionTrait>(
         .all(db)
         .await?;
     let roles = Roles::from_names(roles.iter().map(|row| row.role.as_str()));
+    let last_sign_in_at = super::sessions::last_activity(db, user.id).await?;
     Ok(Some(UserRecord {
         password_hash: user.password_hash.clone(),
         user: User {
@@ -128,6 +129,7 @@ async fn with_roles<C: ConnectionTrait>(
             google_linked: user.google_subject.is_some(),
             created_at: user.created_at,
             updated_at: user.updated_at,
+            last_sign_in_at,
         },
     }))
 }

@@ -35,6 +35,7 @@ async fn admin_signs_in_and_sees_themself() {
     assert_eq!(me.display_name, "Ada Admin");
     assert_eq!(me.roles, vec![Role::Admin as i32]);
     assert!(me.active && me.has_password && !me.google_linked);
+    assert_eq!(me.last_sign_in_time.unwrap().seconds, now, "this sign-in");
 }
 
 #[tokio::test]

@@ -42,6 +42,19 @@ pub enum ApiError {
     FailedPrecondition(String),
     /// Sign-in needs a second factor, which this version cannot ask for yet.
     SecondFactorRequired,
+    /// The invite link is unknown, used, revoked or expired.
+    InviteUnusable,
+    /// An invite was accepted as a new account, but the email has one.
+    AccountExists,
+    /// The signed-in account is not the one the invite is addressed to.
+    InviteForSomeoneElse,
+    /// The password reset link is unknown, used or expired.
+    ResetLinkUnusable,
+    /// Google sign-in did not complete (cancelled, expired, another
+    /// browser, or a Google account Baton does not know).
+    GoogleRefused,
+    /// The Google account is already attached to another Baton account.
+    GoogleAccountTaken,
     /// Anything else: a bug on either side. Carries the server's opaque text.
     Unexpected(String),
 }
@@ -84,6 +97,40 @@ impl ApiError {
         match status.code() {
             Code::Unauthenticated => Self::WrongCredentials,
             _ => Self::from_status(status),
+        }
+    }
+
+    /// Maps a status from an invite call (GetInvite, AcceptInvite, starting
+    /// Google for an invite): FAILED_PRECONDITION there names the invite.
+    pub fn from_invite_status(status: &Status) -> Self {
+        match status.code() {
+            Code::FailedPrecondition if status.message().contains("already exists") => {
+                Self::AccountExists
+            }
+            Code::FailedPrecondition if status.message().contains("invalid, used or expired") => {
+                Self::InviteUnusable
+            }
+            Code::PermissionDenied => Self::InviteForSomeoneElse,
+            Code::AlreadyExists => Self::GoogleAccountTaken,
+            _ => Self::from_status(status),
+        }
+    }
+
+    /// Maps a status from ResetPassword.
+    pub fn from_reset_status(status: &Status) -> Self {
+        match status.code() {
+            Code::FailedPrecondition => Self::ResetLinkUnusable,
+            _ => Self::from_status(status),
+        }
+    }
+
+    /// Maps a status from a call finishing a Google flow, where
+    /// UNAUTHENTICATED means Google's answer was not accepted.
+    pub fn from_google_status(status: &Status) -> Self {
+        match status.code() {
+            Code::Unauthenticated => Self::GoogleRefused,
+            Code::AlreadyExists => Self::GoogleAccountTaken,
+            _ => Self::from_invite_status(status),
         }
     }
 
@@ -145,6 +192,24 @@ impl fmt::Display for ApiError {
             Self::SecondFactorRequired => f.write_str(
                 "This account needs a second sign-in step, which this app can't ask for yet.",
             ),
+            Self::InviteUnusable => f.write_str(
+                "This invite link can't be used any more: it has expired, was used already or was revoked. Ask whoever invited you for a new link.",
+            ),
+            Self::AccountExists => f.write_str(
+                "An account with this email already exists: sign in first, then accept the invite.",
+            ),
+            Self::InviteForSomeoneElse => f.write_str(
+                "This invite is addressed to another email address. Sign out, then sign in with the invited account.",
+            ),
+            Self::ResetLinkUnusable => f.write_str(
+                "This reset link can't be used any more: it has expired or was used already. Ask an admin for a new one.",
+            ),
+            Self::GoogleRefused => f.write_str(
+                "Google sign-in didn't work. It may have taken too long, been started in another browser, or this Google account isn't linked to a Baton account yet (sign in with your password and link it in Settings).",
+            ),
+            Self::GoogleAccountTaken => {
+                f.write_str("This Google account already belongs to another Baton account.")
+            }
             Self::Unexpected(message) if message.is_empty() => {
                 f.write_str("Something went wrong. Please try again.")
             }
@@ -185,6 +250,34 @@ mod tests {
         assert_eq!(err.field_error("email").as_deref(), Some("is not an email address"));
         assert_eq!(err.field_error("password"), None);
         assert_eq!(err.to_string(), "Please correct the marked fields.");
+    }
+
+    #[test]
+    fn invite_failures_read_in_words() {
+        let used = Status::failed_precondition("this invite link is invalid, used or expired");
+        assert_eq!(ApiError::from_invite_status(&used), ApiError::InviteUnusable);
+        let taken = Status::failed_precondition(
+            "an account with this email already exists: sign in, then accept the invite",
+        );
+        let err = ApiError::from_invite_status(&taken);
+        assert_eq!(err, ApiError::AccountExists);
+        assert!(err.to_string().contains("sign in first"));
+        let own = Status::failed_precondition("a coach cannot accept their own invite");
+        assert!(matches!(ApiError::from_invite_status(&own), ApiError::FailedPrecondition(_)));
+    }
+
+    #[test]
+    fn google_refusals_are_not_session_expiry() {
+        let refused = Status::unauthenticated("authentication failed");
+        assert_eq!(ApiError::from_google_status(&refused), ApiError::GoogleRefused);
+        let taken = Status::already_exists("belongs to another account");
+        assert_eq!(ApiError::from_google_status(&taken), ApiError::GoogleAccountTaken);
+    }
+
+    #[test]
+    fn used_reset_links_read_in_words() {
+        let used = Status::failed_precondition("this reset link is invalid, used or expired");
+        assert!(ApiError::from_reset_status(&used).to_string().contains("Ask an admin"));
     }
 
     #[test]

@@ -3,10 +3,19 @@
 //! token, refreshes once and retries when an authenticated call comes back
 //! UNAUTHENTICATED, and turns every failure into an [`ApiError`]. Pages get
 //! plain data ([`Me`]) or an `ApiError`, never protobuf types or a `Status`.
+//!
+//! The calls are grouped by what they serve: `account` (the signed-in
+//! user's profile, password and sessions; public password reset),
+//! `admin` (users and the overview), `roster` (invites, athletes, coaches)
+//! and `google` (the browser half of Google sign-in).
 
+mod account;
+mod admin;
 mod convert;
 mod error;
+mod google;
 mod locks;
+mod roster;
 mod tokens;
 
 use std::{cell::RefCell, future::Future, rc::Rc, time::Duration};
@@ -21,9 +30,17 @@ use tonic::{Code, Request, Response, Status, metadata::MetadataValue};
 use tonic_web_wasm_client::{Client, options::FetchOptions};
 use yew::Callback;
 
-pub use convert::Me;
+pub use convert::{
+    Athlete, Coach, CreatedUser, Invite, InvitePreview, Me, NewInvite, OneTimeLink, Overview,
+    ProfileChanges, Role, SessionInfo, SignInOptions, Units, User, UserChanges, UserFilter,
+    UserPage,
+};
 pub use error::ApiError;
+pub use google::{GoogleFlow, GoogleOutcome};
 pub use tokens::{REFRESH_TOKEN_KEY, stored_refresh_token};
+
+/// List calls that fetch every page stop after this many pages.
+const MAX_PAGES: usize = 20;
 
 /// Every call gives up after this long, so a hung request cannot hold the
 /// refresh lock (and with it every tab) forever.
@@ -163,6 +180,28 @@ impl Api {
 
     fn user_client(&self) -> UserServiceClient<Client> {
         UserServiceClient::new(self.transport())
+    }
+}
+
+/// A fresh key for a create the client may retry (`idempotency_key`).
+fn new_idempotency_key() -> String {
+    web_sys::window()
+        .and_then(|window| window.crypto().ok())
+        .map(|crypto| crypto.random_uuid())
+        .unwrap_or_default()
+}
+
+/// Runs a create twice at most: again, with the same idempotency key, when
+/// the first answer was lost on the way. The server replays the first
+/// response for a repeated key, so nothing is created twice.
+async fn retry_if_lost<T, F, Fut>(call: F) -> Result<T, ApiError>
+where
+    F: Fn() -> Fut,
+    Fut: Future<Output = Result<T, ApiError>>,
+{
+    match call().await {
+        Err(ApiError::Unreachable | ApiError::TimedOut | ApiError::Unavailable) => call().await,
+        other => other,
     }
 }
 

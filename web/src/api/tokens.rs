@@ -56,7 +56,7 @@ impl Credentials {
         self.access.borrow().is_some()
     }
 
-    fn current_access(&self) -> Option<String> {
+    pub(super) fn current_access(&self) -> Option<String> {
         self.access.borrow().as_ref().map(|a| a.token.clone())
     }
 

@@ -4,8 +4,15 @@
 
 pub mod button;
 pub mod card;
+pub mod checkbox;
+pub mod coach_list;
+pub mod confirm;
+pub mod copy_link;
+pub mod format;
 pub mod layout;
 pub mod notice;
 pub mod progress;
+pub mod select;
+pub mod stats;
 pub mod table;
 pub mod text_field;

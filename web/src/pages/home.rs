@@ -1,34 +1,34 @@
-//! The signed-in start page: who you are (from GetMe).
+//! The signed-in start page: who you are, and a summary per role (admin
+//! shortcuts, a coach's athletes and open invites, an athlete's coaches).
+
+use std::rc::Rc;
 
 use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::{
-    api::Me,
+    api::{Me, Role},
     app::Route,
-    components::{card::Card, progress::ProgressBar, table::Table},
-    session::{Status, use_session},
+    components::{card::Card, coach_list::CoachList, notice::FormError, table::Table},
+    pages::{
+        fetch::{Load, use_fetch},
+        guard::RequireSignIn,
+    },
+    session::use_session,
 };
 
 #[component]
 pub fn Home() -> Html {
-    let Some(session) = use_session() else {
-        return html! {};
-    };
-    match session.status() {
-        Status::Restoring => html! { <ProgressBar label="Signing you in…" /> },
-        Status::SignedOut => html! { <Redirect<Route> to={Route::SignIn} /> },
-        Status::SignedIn(me) => html! { <Profile me={(**me).clone()} /> },
-    }
+    html! { <RequireSignIn render={Callback::from(|me: Rc<Me>| html! { <Summary {me} /> })} /> }
 }
 
 #[derive(Properties, PartialEq)]
-struct ProfileProps {
-    me: Me,
+struct SummaryProps {
+    me: Rc<Me>,
 }
 
 #[component]
-fn Profile(props: &ProfileProps) -> Html {
+fn Summary(props: &SummaryProps) -> Html {
     let me = &props.me;
     let roles = if me.roles.is_empty() {
         html! { <span class="muted">{ "No role yet" }</span> }
@@ -47,13 +47,87 @@ fn Profile(props: &ProfileProps) -> Html {
     html! {
         <>
             <h1 class="page-title">{ format!("Welcome, {}", me.display_name) }</h1>
-            <Card title="Your account">
-                <Table
-                    caption="Account details"
-                    headings={vec![AttrValue::from("Field"), AttrValue::from("Value")]}
-                    {rows}
-                />
-            </Card>
+            <div class="grid">
+                if me.has_role(Role::Athlete) {
+                    <MyCoachesSummary />
+                }
+                if me.has_role(Role::Coach) {
+                    <CoachSummary />
+                }
+                if me.has_role(Role::Admin) {
+                    <Card title="Administration">
+                        <ul class="link-list">
+                            <li><Link<Route> to={Route::AdminOverview}>{ "Overview: counts at a glance" }</Link<Route>></li>
+                            <li><Link<Route> to={Route::AdminUsers}>{ "Users: create, edit, reset passwords" }</Link<Route>></li>
+                        </ul>
+                    </Card>
+                }
+                <Card title="Your account">
+                    <Table
+                        caption="Account details"
+                        headings={vec![AttrValue::from("Field"), AttrValue::from("Value")]}
+                        {rows}
+                        keep_columns=true
+                    />
+                    <p><Link<Route> to={Route::Settings}>{ "Change your profile, password or sessions" }</Link<Route>></p>
+                </Card>
+            </div>
         </>
     }
+}
+
+#[component]
+fn MyCoachesSummary() -> Html {
+    let api = use_session().map(|session| session.api().clone());
+    let fetch = use_fetch((), move |()| {
+        let api = api.clone();
+        async move {
+            match api {
+                Some(api) => api.my_coaches().await,
+                None => Ok(Vec::new()),
+            }
+        }
+    });
+    let body = match &*fetch.load {
+        Load::Loading => html! { <p class="muted">{ "Loading your coaches…" }</p> },
+        Load::Failed(err) => html! { <FormError text={AttrValue::from(err.to_string())} /> },
+        Load::Ready(coaches) => html! { <CoachList coaches={coaches.clone()} /> },
+    };
+    html! { <Card title="My coaches">{ body }</Card> }
+}
+
+#[component]
+fn CoachSummary() -> Html {
+    let api = use_session().map(|session| session.api().clone());
+    let fetch = use_fetch((), move |()| {
+        let api = api.clone();
+        async move {
+            match api {
+                Some(api) => Ok((api.my_athletes().await?, api.pending_invites().await?)),
+                None => Ok((Vec::new(), Vec::new())),
+            }
+        }
+    });
+    let body = match &*fetch.load {
+        Load::Loading => html! { <p class="muted">{ "Loading your athletes…" }</p> },
+        Load::Failed(err) => html! { <FormError text={AttrValue::from(err.to_string())} /> },
+        Load::Ready((athletes, invites)) => {
+            let attention = athletes.iter().filter(|a| a.garmin.needs_attention()).count();
+            html! {
+                <>
+                    <p>{ plural(athletes.len(), "athlete", "athletes") }{ ", " }
+                       { plural(invites.len(), "pending invite", "pending invites") }{ "." }</p>
+                    if attention > 0 {
+                        <p class="attention">{ format!("{} need to reconnect Garmin.", plural(attention, "athlete", "athletes")) }</p>
+                    }
+                    <p><Link<Route> to={Route::Athletes}>{ "Invite and manage athletes" }</Link<Route>></p>
+                </>
+            }
+        }
+    };
+    html! { <Card title="Your athletes">{ body }</Card> }
+}
+
+fn plural(count: usize, one: &str, many: &str) -> String {
+    format!("{count} {}", if count == 1 { one } else { many })
 }

@@ -1,13 +1,21 @@
-//! Sign in with email and password.
+//! Sign in with email and password, or with Google when the server offers it.
 
 use yew::{platform::spawn_local, prelude::*};
 use yew_router::prelude::*;
 
 use crate::{
-    api::ApiError,
+    api::{ApiError, GoogleFlow},
     app::Route,
     components::{
-        button::Button, card::Card, notice::FormError, progress::ProgressBar, text_field::TextField,
+        button::{Button, ButtonKind},
+        card::Card,
+        notice::FormError,
+        progress::ProgressBar,
+        text_field::TextField,
+    },
+    pages::{
+        fetch::{Load, use_fetch},
+        location::go_to,
     },
     session::{Status, use_session},
 };
@@ -19,6 +27,19 @@ pub fn SignIn() -> Html {
     let password = use_state(String::new);
     let busy = use_state(|| false);
     let error = use_state(|| None::<ApiError>);
+    let google_busy = use_state(|| false);
+    let options = {
+        let api = session.as_ref().map(|session| session.api().clone());
+        use_fetch((), move |()| {
+            let api = api.clone();
+            async move {
+                match api {
+                    Some(api) => api.sign_in_options().await,
+                    None => Ok(Default::default()),
+                }
+            }
+        })
+    };
 
     let Some(session) = session else {
         return html! {};
@@ -32,6 +53,7 @@ pub fn SignIn() -> Html {
     let onsubmit = {
         let (email, password, busy, error) =
             (email.clone(), password.clone(), busy.clone(), error.clone());
+        let session = session.clone();
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
             if *busy {
@@ -52,6 +74,24 @@ pub fn SignIn() -> Html {
             });
         })
     };
+    let on_google = {
+        let (session, busy, error) = (session.clone(), google_busy.clone(), error.clone());
+        Callback::from(move |_: MouseEvent| {
+            busy.set(true);
+            error.set(None);
+            let (session, busy, error) = (session.clone(), busy.clone(), error.clone());
+            spawn_local(async move {
+                match session.api().start_google(GoogleFlow::SignIn).await {
+                    Ok(url) => go_to(&url),
+                    Err(err) => {
+                        error.set(Some(err));
+                        busy.set(false);
+                    }
+                }
+            });
+        })
+    };
+    let google_offered = matches!(&*options.load, Load::Ready(options) if options.google);
     let on_email = {
         let email = email.clone();
         Callback::from(move |value: String| email.set(value))
@@ -97,7 +137,18 @@ pub fn SignIn() -> Html {
                         { if *busy { "Signing in…" } else { "Sign in" } }
                     </Button>
                 </form>
+                if google_offered {
+                    <div class="alternative">
+                        <p class="alternative__or">{ "or" }</p>
+                        <Button kind={ButtonKind::Secondary} busy={*google_busy} onclick={on_google}>
+                            { if *google_busy { "Opening Google…" } else { "Sign in with Google" } }
+                        </Button>
+                    </div>
+                }
             </Card>
+            <p class="muted small">
+                { "New here? Baton accounts are created by invitation: ask your coach or an admin for a link. Forgot your password? An admin can send you a reset link." }
+            </p>
         </div>
     }
 }

@@ -1,0 +1,130 @@
+//! Setting a new password with a reset link an admin issued
+//! (`/reset-password#<token>`); afterwards the sign-in page opens with a
+//! notice (the reset signed out every session).
+
+use yew::{platform::spawn_local, prelude::*};
+use yew_router::prelude::*;
+
+use crate::{
+    api::ApiError,
+    app::Route,
+    components::{
+        button::Button,
+        card::Card,
+        notice::{FormError, NoticeKind},
+        text_field::TextField,
+    },
+    pages::{location::fragment, passwords},
+    session::{Notice, use_session},
+};
+
+#[component]
+pub fn ResetPassword() -> Html {
+    let session = use_session();
+    let navigator = use_navigator();
+    let token = use_state(fragment);
+    let password = use_state(String::new);
+    let confirm = use_state(String::new);
+    let busy = use_state(|| false);
+    let error = use_state(|| None::<ApiError>);
+    let local = use_state(|| None::<(&'static str, &'static str)>);
+
+    let (Some(session), Some(token)) = (session, (*token).clone()) else {
+        return html! {
+            <div class="narrow">
+                <h1 class="page-title">{ "Choose a new password" }</h1>
+                <Card>
+                    <p>{ "This reset link is incomplete. Open the whole link you were sent, or ask an admin for a new one." }</p>
+                </Card>
+            </div>
+        };
+    };
+    let onsubmit = {
+        let (password, confirm, busy, error, local) =
+            (password.clone(), confirm.clone(), busy.clone(), error.clone(), local.clone());
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            if *busy {
+                return;
+            }
+            error.set(None);
+            let problem = passwords::problem(&password, &confirm);
+            local.set(problem);
+            if problem.is_some() {
+                return;
+            }
+            busy.set(true);
+            let (session, navigator, busy, error) =
+                (session.clone(), navigator.clone(), busy.clone(), error.clone());
+            let (token, password) = (token.clone(), (*password).clone());
+            spawn_local(async move {
+                match session.api().reset_password(token, password).await {
+                    Ok(()) => {
+                        let notice = Notice {
+                            kind: NoticeKind::Success,
+                            text: "Your new password is set. Sign in with it.".into(),
+                        };
+                        // The reset ended every session, this browser's too:
+                        // drop its credentials before showing the sign-in page.
+                        if session.me().is_some() {
+                            let _ = session.api().sign_out().await;
+                        }
+                        session.signed_out(notice);
+                        if let Some(navigator) = navigator {
+                            navigator.push(&Route::SignIn);
+                        }
+                    }
+                    Err(err) => {
+                        error.set(Some(err));
+                        busy.set(false);
+                    }
+                }
+            });
+        })
+    };
+    let server_error =
+        |field: &str| error.as_ref().and_then(|err| err.field_error(field)).map(AttrValue::from);
+    let local_error = |which: &str| {
+        local.and_then(|(field, text)| (field == which).then_some(AttrValue::from(text)))
+    };
+    let set = |state: &UseStateHandle<String>| {
+        let state = state.clone();
+        Callback::from(move |value: String| state.set(value))
+    };
+    html! {
+        <div class="narrow">
+            <h1 class="page-title">{ "Choose a new password" }</h1>
+            <Card>
+                <form class="form" {onsubmit} novalidate=true>
+                    <TextField
+                        id="new-password"
+                        label="New password"
+                        input_type="password"
+                        autocomplete="new-password"
+                        required=true
+                        hint={passwords::HINT}
+                        disabled={*busy}
+                        value={(*password).clone()}
+                        oninput={set(&password)}
+                        error={local_error("new").or_else(|| server_error("new_password"))}
+                    />
+                    <TextField
+                        id="confirm-password"
+                        label="Confirm new password"
+                        input_type="password"
+                        autocomplete="new-password"
+                        required=true
+                        disabled={*busy}
+                        value={(*confirm).clone()}
+                        oninput={set(&confirm)}
+                        error={local_error("confirm")}
+                    />
+                    <FormError text={error.as_ref().map(|err| AttrValue::from(err.to_string()))} />
+                    <Button submit=true busy={*busy}>
+                        { if *busy { "Saving…" } else { "Set new password" } }
+                    </Button>
+                </form>
+            </Card>
+        </div>
+    }
+}
