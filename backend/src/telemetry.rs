@@ -26,13 +26,14 @@ pub fn init(format: LogFormat) {
     };
 }
 
-/// The tower layer that gives every request a span named by its path and
-/// logs, when it ends, its gRPC code and latency.
+/// The tower layer that gives every request a span named by its path,
+/// records its latency when the response starts (for a unary call, when
+/// the handler is done), and logs its gRPC code when it ends.
 pub type RpcTraceLayer = TraceLayer<
     SharedClassifier<GrpcErrorsAsFailures>,
     fn(&Request<tonic::body::Body>) -> Span,
     (),
-    (),
+    fn(&http::Response<tonic::body::Body>, Duration, &Span),
     (),
     fn(Option<&HeaderMap>, Duration, &Span),
     fn(GrpcFailureClass, Duration, &Span),
@@ -42,33 +43,37 @@ pub fn rpc_trace_layer() -> RpcTraceLayer {
     TraceLayer::new_for_grpc()
         .make_span_with(rpc_span as fn(&Request<tonic::body::Body>) -> Span)
         .on_request(())
-        .on_response(())
+        .on_response(rpc_responded as fn(&http::Response<tonic::body::Body>, Duration, &Span))
         .on_body_chunk(())
         .on_eos(rpc_finished as fn(Option<&HeaderMap>, Duration, &Span))
         .on_failure(rpc_failed as fn(GrpcFailureClass, Duration, &Span))
 }
 
 fn rpc_span(request: &Request<tonic::body::Body>) -> Span {
-    tracing::info_span!("rpc", method = %request.uri().path())
+    tracing::info_span!("rpc", method = %request.uri().path(), latency_ms = tracing::field::Empty)
+}
+
+fn rpc_responded(_response: &http::Response<tonic::body::Body>, latency: Duration, span: &Span) {
+    span.record("latency_ms", latency_ms(latency));
 }
 
 /// A response whose status arrives in trailers (every successful call).
-fn rpc_finished(trailers: Option<&HeaderMap>, latency: Duration, _span: &Span) {
+fn rpc_finished(trailers: Option<&HeaderMap>, _stream: Duration, _span: &Span) {
     let code = trailers
         .and_then(|trailers| trailers.get("grpc-status"))
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.parse::<i32>().ok())
         .map_or(tonic::Code::Ok, tonic::Code::from);
-    tracing::info!(code = ?code, latency_ms = latency_ms(latency), "finished");
+    tracing::info!(code = ?code, "finished");
 }
 
 /// A response classified as an error (a non-OK status, or a broken stream).
-fn rpc_failed(failure: GrpcFailureClass, latency: Duration, _span: &Span) {
+fn rpc_failed(failure: GrpcFailureClass, _latency: Duration, _span: &Span) {
     let code = match &failure {
         GrpcFailureClass::Status(status) => format!("{:?}", tonic::Code::from(status.code_raw())),
         other => other.to_string(),
     };
-    tracing::info!(code = %code, latency_ms = latency_ms(latency), "finished");
+    tracing::info!(code = %code, "finished");
 }
 
 fn latency_ms(latency: Duration) -> u64 {

@@ -3,7 +3,7 @@
 
 use std::net::SocketAddr;
 
-use baton_sandbox::{GoogleSandbox, GoogleSandboxConfig};
+use baton_sandbox::{GoogleSandbox, GoogleSandboxConfig, Identity};
 use clap::Parser;
 
 /// Local stand-ins for Google sign-in (and, later, Garmin Connect), for the
@@ -37,6 +37,15 @@ pub struct Args {
         default_value = "http://127.0.0.1:8080/auth/google/callback"
     )]
     pub google_redirect_uris: Vec<String>,
+    /// The Google account id (`sub`) the provider signs in as.
+    #[arg(long, env = "BATON_SANDBOX_GOOGLE_SUB", default_value = "110248495921238986420")]
+    pub google_sub: String,
+    /// The email of the Google account it signs in as (reported verified).
+    #[arg(long, env = "BATON_SANDBOX_GOOGLE_EMAIL", default_value = "ada.lovelace@example.com")]
+    pub google_email: String,
+    /// The name of the Google account it signs in as.
+    #[arg(long, env = "BATON_SANDBOX_GOOGLE_NAME", default_value = "Ada Lovelace")]
+    pub google_name: String,
 }
 
 impl Args {
@@ -47,6 +56,19 @@ impl Args {
             client_id: self.google_client_id.clone(),
             client_secret: self.google_client_secret.clone(),
             redirect_uris: self.google_redirect_uris.clone(),
+        }
+    }
+}
+
+impl Args {
+    /// The Google account the provider approves.
+    pub fn google_identity(&self) -> Identity {
+        Identity {
+            sub: self.google_sub.clone(),
+            email: self.google_email.clone(),
+            email_verified: true,
+            name: Some(self.google_name.clone()),
+            picture: None,
         }
     }
 }

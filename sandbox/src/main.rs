@@ -11,6 +11,7 @@ async fn main() -> std::io::Result<()> {
     tracing_subscriber::fmt().with_env_filter(filter).init();
     let args = cli::Args::parse();
     let google = baton_sandbox::GoogleSandbox::start(args.google_config())?;
+    google.set_identity(args.google_identity());
     println!("{}", cli::google_settings(&google, &args));
     // The Garmin Connect stand-in starts here (and prints BATON_GARMIN_*) once it exists.
     tokio::signal::ctrl_c().await?;
