@@ -13,6 +13,7 @@ mod admin;
 mod authorization;
 mod google;
 mod health;
+mod hostile_input;
 mod keys;
 mod login;
 mod logs;

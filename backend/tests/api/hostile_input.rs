@@ -1,0 +1,122 @@
+//! Nothing a client sends may cause a panic: property tests over the
+//! parsers at the edge and the access-token verifier, with arbitrary input.
+
+use baton::{
+    crypto::{AccessTokens, KeyRing},
+    domain::{DisplayName, Email, HttpsUrl, Page, Password, Timezone},
+};
+use proptest::prelude::*;
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    #[test]
+    fn field_parsers_never_panic(input in any::<String>()) {
+        let _ = Email::parse(&input);
+        let _ = Password::parse(&input);
+        let _ = DisplayName::parse(&input);
+        let _ = Timezone::parse(&input);
+        let _ = HttpsUrl::parse(&input);
+    }
+
+    #[test]
+    fn an_email_that_parses_is_normalized_and_bounded(input in "[ -~]{0,300}") {
+        if let Ok(email) = Email::parse(&input) {
+            prop_assert!(email.as_str().len() <= Email::MAX_LEN);
+            prop_assert_eq!(email.normalized(), email.as_str().to_lowercase());
+            prop_assert!(email.as_str().contains('@'));
+        }
+    }
+
+    #[test]
+    fn page_tokens_never_panic_and_only_continue_their_query(
+        size in any::<i32>(),
+        token in any::<String>(),
+        filter in any::<String>(),
+    ) {
+        if let Ok(page) = Page::parse(size, &token, &filter) {
+            prop_assert!(page.size >= 1 && page.size <= Page::MAX_SIZE);
+        }
+        // A token issued for one query is refused for another.
+        if let Ok(first) = Page::parse(1, "", &filter) {
+            let (_, next) = first.finish(vec![(), ()]);
+            prop_assert!(Page::parse(1, &next, &filter).is_ok());
+            let other = format!("{filter}x");
+            prop_assert!(Page::parse(1, &next, &other).is_err());
+        }
+    }
+
+    #[test]
+    fn the_token_verifier_rejects_arbitrary_input_without_panicking(
+        token in prop_oneof![
+            any::<String>(),
+            "[A-Za-z0-9_-]{0,60}\\.[A-Za-z0-9_-]{0,200}\\.[A-Za-z0-9_-]{0,90}",
+        ],
+    ) {
+        let tokens = verifier();
+        prop_assert!(tokens.verify(&token, chrono::Utc::now()).is_err());
+    }
+}
+
+fn verifier() -> &'static AccessTokens {
+    static TOKENS: std::sync::OnceLock<(tempfile::TempDir, AccessTokens)> =
+        std::sync::OnceLock::new();
+    &TOKENS
+        .get_or_init(|| {
+            let dir = tempfile::tempdir().unwrap();
+            let keys = KeyRing::load_or_generate(dir.path()).unwrap();
+            let tokens = AccessTokens::new(
+                keys.signing,
+                "http://baton.test".into(),
+                "baton".into(),
+                chrono::Duration::minutes(15),
+            );
+            (dir, tokens)
+        })
+        .1
+}
+
+/// Random bytes as request messages, through grpc-web on a real server:
+/// every reply is a gRPC status, and the server keeps serving.
+#[tokio::test]
+async fn garbage_request_messages_get_a_status_and_the_server_keeps_serving() {
+    use rand::{Rng, RngCore};
+
+    let app = crate::helpers::TestApp::spawn().await;
+    let client = reqwest::Client::builder().http1_only().build().unwrap();
+    let methods = [
+        "/baton.auth.v1.AuthService/Login",
+        "/baton.auth.v1.AuthService/Refresh",
+        "/baton.auth.v1.AuthService/AcceptInvite",
+        "/baton.auth.v1.AuthService/StartGoogleSignIn",
+        "/baton.user.v1.UserService/GetMe",
+        "/baton.user.v1.UserService/ListUsers",
+    ];
+    let mut rng = rand::rng();
+    for round in 0..120 {
+        let mut payload = vec![0u8; rng.random_range(0..512)];
+        rng.fill_bytes(&mut payload);
+        let mut body = vec![0u8];
+        body.extend_from_slice(&u32::try_from(payload.len()).unwrap().to_be_bytes());
+        body.extend_from_slice(&payload);
+        let method = methods[round % methods.len()];
+        let response = client
+            .post(format!("{}{method}", app.url()))
+            .header("content-type", "application/grpc-web+proto")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "{method}");
+        let in_headers = response.headers().contains_key("grpc-status");
+        let bytes = response.bytes().await.unwrap();
+        let in_trailers = String::from_utf8_lossy(&bytes).contains("grpc-status:");
+        assert!(in_headers || in_trailers, "{method} answered without a gRPC status");
+    }
+    let health = tonic_health::pb::health_client::HealthClient::new(app.channel().await)
+        .check(tonic_health::pb::HealthCheckRequest { service: String::new() })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(health.status(), tonic_health::pb::health_check_response::ServingStatus::Serving);
+}
