@@ -102,8 +102,22 @@ fn internal(error: &Error) -> Status {
     Status::internal(format!("internal error (reference {correlation_id})"))
 }
 
-/// Errors that mean "the database cannot be reached right now" rather than a bug.
+/// Errors that mean "the database cannot be reached right now" rather than
+/// a bug: no connection could be had, or the one in use broke.
 fn is_connection_error(error: &DbErr) -> bool {
-    matches!(error, DbErr::ConnectionAcquire(_) | DbErr::Conn(_))
-        || error.to_string().contains("connection")
+    use sea_orm::{RuntimeErr, sqlx::Error as SqlxError};
+    match error {
+        DbErr::ConnectionAcquire(_) => true,
+        DbErr::Conn(RuntimeErr::SqlxError(cause))
+        | DbErr::Exec(RuntimeErr::SqlxError(cause))
+        | DbErr::Query(RuntimeErr::SqlxError(cause)) => matches!(
+            cause.as_ref(),
+            SqlxError::Io(_)
+                | SqlxError::Tls(_)
+                | SqlxError::PoolTimedOut
+                | SqlxError::PoolClosed
+                | SqlxError::WorkerCrashed
+        ),
+        _ => false,
+    }
 }

@@ -180,7 +180,13 @@ impl AuthService {
             .map(Email::parse)
             .and_then(Result::ok)
             .ok_or_else(|| unusable("invite"))?;
-        let existing = users::find_by_email(&txn, &email).await?;
+        // An account an admin prepared is the invite's own account, found
+        // by id (its email may have been corrected since); otherwise the
+        // address must not belong to anyone yet.
+        let existing = match token.user_id {
+            Some(id) => Some(users::find_by_id(&txn, id).await?.ok_or_else(|| unusable("invite"))?),
+            None => users::find_by_email(&txn, &email).await?,
+        };
         let google_name = match &credential {
             NewCredential::Google { name, .. } => {
                 name.as_deref().and_then(|n| DisplayName::parse(n).ok())

@@ -41,7 +41,12 @@ pub struct Db {
 impl Db {
     /// Connects to `url` (`sqlite://...` or `postgres://...`).
     pub async fn connect(url: &str) -> Result<Self, DbErr> {
-        if url.starts_with("sqlite:") {
+        if url.starts_with("sqlite:") && url.contains(":memory:") {
+            // Every connection to an in-memory database is a database of its
+            // own: one connection serves both roles.
+            let only = Database::connect(sqlite_options(url, 1)).await?;
+            Ok(Self { read: only.clone(), write: only })
+        } else if url.starts_with("sqlite:") {
             let read = Database::connect(sqlite_options(url, 8)).await?;
             let write = Database::connect(sqlite_options(url, 1)).await?;
             Ok(Self { read, write })

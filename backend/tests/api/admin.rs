@@ -512,3 +512,52 @@ async fn the_overview_counts_users_by_role_and_pending_invites() {
     assert_eq!(overview.pending_invite_count, 1);
     assert!(overview.active_session_count >= 3);
 }
+
+#[tokio::test]
+async fn a_setup_link_completes_its_account_even_after_the_email_was_corrected() {
+    let app = TestApp::spawn().await;
+    let root = app.root().await.clone();
+    let created = app
+        .users()
+        .await
+        .create_user(bearer(
+            CreateUserRequest {
+                email: "typo@exmaple.com".into(),
+                display_name: "Carla".into(),
+                roles: vec![Role::Coach as i32],
+                ..Default::default()
+            },
+            &root.access_token,
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    let id = created.user.unwrap().id;
+    app.users()
+        .await
+        .update_user(bearer(
+            UpdateUserRequest {
+                user_id: id.clone(),
+                email: Some("carla@example.com".into()),
+                ..Default::default()
+            },
+            &root.access_token,
+        ))
+        .await
+        .unwrap();
+    let accepted = app
+        .auth()
+        .await
+        .accept_invite(AcceptInviteRequest {
+            invite_token: link_token(&created.setup_url),
+            method: Some(Method::NewPassword(NewAccountPassword { password: PASSWORD.into() })),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .user
+        .unwrap();
+    assert_eq!((accepted.id.as_str(), accepted.email.as_str()), (id.as_str(), "carla@example.com"));
+    assert!(app.login("carla@example.com", PASSWORD).await.is_ok());
+}

@@ -19,3 +19,10 @@ async fn replicas_migrating_at_the_same_time_both_succeed() {
     // Migrating again is a no-op.
     first.migrate().await.unwrap();
 }
+
+#[tokio::test]
+async fn an_in_memory_sqlite_database_is_one_database_for_reads_and_writes() {
+    let db = Db::connect("sqlite::memory:").await.unwrap();
+    db.migrate().await.unwrap();
+    assert!(db.is_migrated().await.unwrap(), "the reader sees what the writer made");
+}
