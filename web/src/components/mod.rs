@@ -10,6 +10,7 @@ pub mod confirm;
 pub mod copy_link;
 pub mod format;
 pub mod layout;
+pub mod new_password;
 pub mod notice;
 pub mod progress;
 pub mod select;

@@ -24,6 +24,7 @@ use crate::{
     },
     pages::{
         fetch::{Load, use_fetch},
+        forms,
         guard::RequireSignIn,
     },
     session::use_session,
@@ -321,12 +322,7 @@ fn CreateUserForm(props: &CreateUserFormProps) -> Html {
             });
         })
     };
-    let set = |state: &UseStateHandle<String>| {
-        let state = state.clone();
-        Callback::from(move |value: String| state.set(value))
-    };
-    let field_error =
-        |field: &str| error.as_ref().and_then(|err| err.field_error(field)).map(AttrValue::from);
+    let field_error = |field: &str| forms::server_error(&error, field);
     html! {
         <Card title="Create a user">
             <form class="form" {onsubmit}>
@@ -339,7 +335,7 @@ fn CreateUserForm(props: &CreateUserFormProps) -> Html {
                         required=true
                         disabled={*busy}
                         value={(*email).clone()}
-                        oninput={set(&email)}
+                        oninput={forms::bind(&email)}
                         error={field_error("email")}
                     />
                     <TextField
@@ -349,7 +345,7 @@ fn CreateUserForm(props: &CreateUserFormProps) -> Html {
                         required=true
                         disabled={*busy}
                         value={(*name).clone()}
-                        oninput={set(&name)}
+                        oninput={forms::bind(&name)}
                         error={field_error("display_name")}
                     />
                 </div>
@@ -363,7 +359,7 @@ fn CreateUserForm(props: &CreateUserFormProps) -> Html {
                     hint="IANA name, e.g. Europe/Berlin. The person can change it later."
                     disabled={*busy}
                     value={(*timezone).clone()}
-                    oninput={set(&timezone)}
+                    oninput={forms::bind(&timezone)}
                     error={field_error("timezone")}
                 />
                 <FormError text={error.as_ref().map(|err| AttrValue::from(err.to_string()))} />
@@ -570,12 +566,7 @@ fn ManageUser(props: &ManageUserProps) -> Html {
             );
         })
     };
-    let set = |state: &UseStateHandle<String>| {
-        let state = state.clone();
-        Callback::from(move |value: String| state.set(value))
-    };
-    let field_error =
-        |field: &str| error.as_ref().and_then(|err| err.field_error(field)).map(AttrValue::from);
+    let field_error = |field: &str| forms::server_error(&error, field);
     let is = |action: &str| *busy == Some(action);
     let any_busy = busy.is_some();
     let close = props.on_close.reform(|_| ());
@@ -600,7 +591,7 @@ fn ManageUser(props: &ManageUserProps) -> Html {
                         required=true
                         disabled={any_busy}
                         value={(*name).clone()}
-                        oninput={set(&name)}
+                        oninput={forms::bind(&name)}
                         error={field_error("display_name")}
                     />
                     <TextField
@@ -610,7 +601,7 @@ fn ManageUser(props: &ManageUserProps) -> Html {
                         required=true
                         disabled={any_busy}
                         value={(*email).clone()}
-                        oninput={set(&email)}
+                        oninput={forms::bind(&email)}
                         error={field_error("email")}
                     />
                 </div>

@@ -14,12 +14,14 @@ use crate::{
         button::{Button, ButtonKind},
         card::Card,
         format::{browser_timezone, date_time},
+        new_password::NewPasswordFields,
         notice::{FormError, NoticeKind},
         progress::ProgressBar,
         text_field::TextField,
     },
     pages::{
         fetch::{Load, use_fetch},
+        forms,
         location::{fragment, go_to},
         passwords,
     },
@@ -302,15 +304,8 @@ fn NewAccount(props: &NewAccountProps) -> Html {
             });
         })
     };
-    let server_error =
-        |field: &str| error.as_ref().and_then(|err| err.field_error(field)).map(AttrValue::from);
-    let local_error = |which: &str| {
-        local.and_then(|(field, text)| (field == which).then_some(AttrValue::from(text)))
-    };
-    let set = |state: &UseStateHandle<String>| {
-        let state = state.clone();
-        Callback::from(move |value: String| state.set(value))
-    };
+    let server_error = |field: &str| forms::server_error(&error, field);
+    let local_error = |which: &str| forms::local_error(*local, which);
     let disabled = *busy || *google_busy;
     html! {
         <Card title="New to Baton? Create your account">
@@ -322,31 +317,19 @@ fn NewAccount(props: &NewAccountProps) -> Html {
                     hint="As your coach and others will see it. Leave empty to use the name on the invite."
                     {disabled}
                     value={(*name).clone()}
-                    oninput={set(&name)}
+                    oninput={forms::bind(&name)}
                     error={server_error("display_name")}
                 />
-                <TextField
-                    id="new-password"
+                <NewPasswordFields
                     label="Password"
-                    input_type="password"
-                    autocomplete="new-password"
-                    required=true
+                    password={(*password).clone()}
+                    confirmation={(*confirm).clone()}
+                    on_password={forms::bind(&password)}
+                    on_confirmation={forms::bind(&confirm)}
                     hint={passwords::HINT}
                     {disabled}
-                    value={(*password).clone()}
-                    oninput={set(&password)}
-                    error={local_error("new").or_else(|| server_error("new_password.password"))}
-                />
-                <TextField
-                    id="confirm-password"
-                    label="Confirm password"
-                    input_type="password"
-                    autocomplete="new-password"
-                    required=true
-                    {disabled}
-                    value={(*confirm).clone()}
-                    oninput={set(&confirm)}
-                    error={local_error("confirm")}
+                    password_error={local_error("new").or_else(|| server_error("new_password.password"))}
+                    confirmation_error={local_error("confirm")}
                 />
                 <FormError text={error.as_ref().map(|err| AttrValue::from(err.to_string()))} />
                 <Button submit=true busy={*busy} disabled={*google_busy}>
@@ -402,10 +385,6 @@ fn ExistingAccount(props: &ExistingAccountProps) -> Html {
             });
         })
     };
-    let set = |state: &UseStateHandle<String>| {
-        let state = state.clone();
-        Callback::from(move |value: String| state.set(value))
-    };
     html! {
         <Card title="Already have a Baton account?">
             <details class="disclosure">
@@ -419,7 +398,7 @@ fn ExistingAccount(props: &ExistingAccountProps) -> Html {
                         required=true
                         disabled={*busy}
                         value={(*email).clone()}
-                        oninput={set(&email)}
+                        oninput={forms::bind(&email)}
                     />
                     <TextField
                         id="existing-password"
@@ -429,7 +408,7 @@ fn ExistingAccount(props: &ExistingAccountProps) -> Html {
                         required=true
                         disabled={*busy}
                         value={(*password).clone()}
-                        oninput={set(&password)}
+                        oninput={forms::bind(&password)}
                     />
                     <FormError text={error.as_ref().map(|err| AttrValue::from(err.to_string()))} />
                     <Button submit=true busy={*busy}>

@@ -11,10 +11,10 @@ use crate::{
     components::{
         button::Button,
         card::Card,
+        new_password::NewPasswordFields,
         notice::{FormError, NoticeKind},
-        text_field::TextField,
     },
-    pages::{location::fragment, passwords},
+    pages::{forms, location::fragment, passwords},
     session::{Notice, use_session},
 };
 
@@ -82,42 +82,23 @@ pub fn ResetPassword() -> Html {
             });
         })
     };
-    let server_error =
-        |field: &str| error.as_ref().and_then(|err| err.field_error(field)).map(AttrValue::from);
-    let local_error = |which: &str| {
-        local.and_then(|(field, text)| (field == which).then_some(AttrValue::from(text)))
-    };
-    let set = |state: &UseStateHandle<String>| {
-        let state = state.clone();
-        Callback::from(move |value: String| state.set(value))
-    };
+    let server_error = |field: &str| forms::server_error(&error, field);
+    let local_error = |which: &str| forms::local_error(*local, which);
     html! {
         <div class="narrow">
             <h1 class="page-title">{ "Choose a new password" }</h1>
             <Card>
                 <form class="form" {onsubmit} novalidate=true>
-                    <TextField
-                        id="new-password"
+                    <NewPasswordFields
                         label="New password"
-                        input_type="password"
-                        autocomplete="new-password"
-                        required=true
+                        password={(*password).clone()}
+                        confirmation={(*confirm).clone()}
+                        on_password={forms::bind(&password)}
+                        on_confirmation={forms::bind(&confirm)}
                         hint={passwords::HINT}
                         disabled={*busy}
-                        value={(*password).clone()}
-                        oninput={set(&password)}
-                        error={local_error("new").or_else(|| server_error("new_password"))}
-                    />
-                    <TextField
-                        id="confirm-password"
-                        label="Confirm new password"
-                        input_type="password"
-                        autocomplete="new-password"
-                        required=true
-                        disabled={*busy}
-                        value={(*confirm).clone()}
-                        oninput={set(&confirm)}
-                        error={local_error("confirm")}
+                        password_error={local_error("new").or_else(|| server_error("new_password"))}
+                        confirmation_error={local_error("confirm")}
                     />
                     <FormError text={error.as_ref().map(|err| AttrValue::from(err.to_string()))} />
                     <Button submit=true busy={*busy}>

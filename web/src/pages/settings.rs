@@ -14,6 +14,7 @@ use crate::{
         card::Card,
         checkbox::Checkbox,
         format::date_time,
+        new_password::NewPasswordFields,
         notice::{FormError, NoticeKind},
         progress::ProgressBar,
         select::SelectField,
@@ -22,6 +23,7 @@ use crate::{
     },
     pages::{
         fetch::{Load, use_fetch},
+        forms,
         guard::RequireSignIn,
         location::go_to,
         passwords,
@@ -111,16 +113,11 @@ fn Profile(props: &MeProps) -> Html {
             });
         })
     };
-    let set = |state: &UseStateHandle<String>| {
-        let state = state.clone();
-        Callback::from(move |value: String| state.set(value))
-    };
     let on_units = {
         let units = units.clone();
         Callback::from(move |key: String| units.set(Units::from_key(&key).unwrap_or_default()))
     };
-    let field_error =
-        |field: &str| error.as_ref().and_then(|err| err.field_error(field)).map(AttrValue::from);
+    let field_error = |field: &str| forms::server_error(&error, field);
     let unit_options = [Units::Metric, Units::Imperial]
         .map(|units| (AttrValue::from(units.key()), AttrValue::from(units.label())))
         .to_vec();
@@ -128,23 +125,23 @@ fn Profile(props: &MeProps) -> Html {
         <Card title="Profile">
             <form class="form" {onsubmit}>
                 <TextField id="profile-name" label="Display name" autocomplete="name" required=true
-                    disabled={*busy} value={(*name).clone()} oninput={set(&name)}
+                    disabled={*busy} value={(*name).clone()} oninput={forms::bind(&name)}
                     error={field_error("display_name")} />
                 <TextField id="profile-timezone" label="Time zone"
                     hint="IANA name, e.g. Europe/Berlin. Scheduled workout days use it."
-                    disabled={*busy} value={(*timezone).clone()} oninput={set(&timezone)}
+                    disabled={*busy} value={(*timezone).clone()} oninput={forms::bind(&timezone)}
                     error={field_error("timezone")} />
                 <SelectField id="profile-units" label="Units" value={units.key()}
                     options={unit_options} onchange={on_units} disabled={*busy}
                     error={field_error("units")} />
                 <TextField id="profile-avatar" label="Picture URL" input_type="url"
                     hint="An https address of a picture of you; leave empty for none."
-                    disabled={*busy} value={(*avatar).clone()} oninput={set(&avatar)}
+                    disabled={*busy} value={(*avatar).clone()} oninput={forms::bind(&avatar)}
                     error={field_error("avatar_url")} />
                 if coach {
                     <TextField id="profile-payment" label="Payment link" input_type="url"
                         hint="An https address where your athletes pay you; they see it under My coaches."
-                        disabled={*busy} value={(*payment).clone()} oninput={set(&payment)}
+                        disabled={*busy} value={(*payment).clone()} oninput={forms::bind(&payment)}
                         error={field_error("payment_link")} />
                 }
                 <FormError text={error.as_ref().map(|err| AttrValue::from(err.to_string()))} />
@@ -215,15 +212,8 @@ fn Password(props: &MeProps) -> Html {
             });
         })
     };
-    let set = |state: &UseStateHandle<String>| {
-        let state = state.clone();
-        Callback::from(move |value: String| state.set(value))
-    };
-    let server_error =
-        |field: &str| error.as_ref().and_then(|err| err.field_error(field)).map(AttrValue::from);
-    let local_error = |which: &str| {
-        local.and_then(|(field, text)| (field == which).then_some(AttrValue::from(text)))
-    };
+    let server_error = |field: &str| forms::server_error(&error, field);
+    let local_error = |which: &str| forms::local_error(*local, which);
     let on_others = {
         let sign_out_others = sign_out_others.clone();
         Callback::from(move |checked| sign_out_others.set(checked))
@@ -234,18 +224,17 @@ fn Password(props: &MeProps) -> Html {
                 if has_password {
                     <TextField id="current-password" label="Current password" input_type="password"
                         autocomplete="current-password" required=true disabled={*busy}
-                        value={(*current).clone()} oninput={set(&current)}
+                        value={(*current).clone()} oninput={forms::bind(&current)}
                         error={server_error("current_password")} />
                 } else {
                     <p class="muted">{ "You sign in with Google. A password lets you sign in without it too." }</p>
                 }
-                <TextField id="change-new-password" label="New password" input_type="password"
-                    autocomplete="new-password" required=true hint={passwords::HINT} disabled={*busy}
-                    value={(*new).clone()} oninput={set(&new)}
-                    error={local_error("new").or_else(|| server_error("new_password"))} />
-                <TextField id="change-confirm-password" label="Confirm new password" input_type="password"
-                    autocomplete="new-password" required=true disabled={*busy}
-                    value={(*confirm).clone()} oninput={set(&confirm)} error={local_error("confirm")} />
+                <NewPasswordFields id_prefix="change-" label="New password"
+                    password={(*new).clone()} confirmation={(*confirm).clone()}
+                    on_password={forms::bind(&new)} on_confirmation={forms::bind(&confirm)}
+                    hint={passwords::HINT} disabled={*busy}
+                    password_error={local_error("new").or_else(|| server_error("new_password"))}
+                    confirmation_error={local_error("confirm")} />
                 <Checkbox id="sign-out-others" label="Sign out my other sessions"
                     checked={*sign_out_others} onchange={on_others} disabled={*busy} />
                 <FormError text={error.as_ref().map(|err| AttrValue::from(err.to_string()))} />
