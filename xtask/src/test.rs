@@ -10,7 +10,7 @@ use std::{
 use crate::{browser, cmd, prereqs, web};
 
 /// The steps, in the order they run; `Pipeline` counts against this.
-const STEPS: usize = 9;
+const STEPS: usize = 10;
 /// The admin URL the PostgreSQL suite creates its per-test databases through.
 const DEFAULT_POSTGRES_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
 
@@ -53,6 +53,8 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
         )
     })?;
     let web_dir = pipeline.step("SPA bundle", || web::build(false))?;
+    // The SPA's logic that needs no browser (error wording, form checks) on the host.
+    pipeline.step("SPA unit tests", || cmd::run(cmd::cargo().args(["test", "-p", "baton-web"])))?;
     pipeline.step("tests on SQLite", || cmd::run(suite().env("BATON_TEST_DATABASE", "sqlite")))?;
     pipeline.step("tests on PostgreSQL", || {
         let url = std::env::var("BATON_TEST_POSTGRES_URL")
