@@ -68,7 +68,12 @@ impl HttpsUrl {
         if !url.username().is_empty() || url.password().is_some() {
             return Err("must not contain a user name or password");
         }
-        Ok(Self(url.to_string()))
+        // Normalising may percent-encode or punycode; the stored form must fit.
+        let normalized = url.to_string();
+        if normalized.len() > Self::MAX_LEN {
+            return Err("must be at most 2048 characters");
+        }
+        Ok(Self(normalized))
     }
 
     pub fn as_str(&self) -> &str {
@@ -110,5 +115,7 @@ mod tests {
             assert!(HttpsUrl::parse(bad).is_err(), "{bad}");
         }
         assert!(HttpsUrl::parse(&format!("https://example.com/{}", "a".repeat(2048))).is_err());
+        // Short as typed, too long once percent-encoded.
+        assert!(HttpsUrl::parse(&format!("https://example.com/{}x", " ".repeat(1000))).is_err());
     }
 }

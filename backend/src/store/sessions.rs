@@ -215,18 +215,21 @@ pub async fn count_live<C: ConnectionTrait>(db: &C, now: DateTime<Utc>) -> Resul
         .await?)
 }
 
-/// When the user last signed in or refreshed, over all their sessions.
+/// When each user last signed in or refreshed, over all their sessions;
+/// users who never did are absent.
 pub async fn last_activity<C: ConnectionTrait>(
     db: &C,
-    user_id: Uuid,
-) -> Result<Option<DateTime<Utc>>> {
+    user_ids: &[Uuid],
+) -> Result<std::collections::HashMap<Uuid, DateTime<Utc>>> {
     use sea_orm::{QuerySelect, sea_query::Func};
-    let last: Option<Option<DateTime<Utc>>> = sessions::Entity::find()
+    let rows: Vec<(Uuid, Option<DateTime<Utc>>)> = sessions::Entity::find()
         .select_only()
+        .column(sessions::Column::UserId)
         .expr(Func::max(Expr::col(sessions::Column::LastUsedAt)))
-        .filter(sessions::Column::UserId.eq(user_id))
+        .filter(sessions::Column::UserId.is_in(user_ids.iter().copied()))
+        .group_by(sessions::Column::UserId)
         .into_tuple()
-        .one(db)
+        .all(db)
         .await?;
-    Ok(last.flatten())
+    Ok(rows.into_iter().filter_map(|(user, last)| Some((user, last?))).collect())
 }

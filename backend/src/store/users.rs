@@ -106,32 +106,48 @@ async fn with_roles<C: ConnectionTrait>(
     user: Option<users::Model>,
 ) -> Result<Option<UserRecord>> {
     let Some(user) = user else { return Ok(None) };
-    let roles = user_roles::Entity::find()
-        .filter(user_roles::Column::UserId.eq(user.id))
-        .order_by_asc(user_roles::Column::Role)
+    Ok(with_roles_many(db, vec![user]).await?.pop())
+}
+
+/// Completes user rows with their roles and last activity: two queries
+/// however many rows, in the rows' order.
+async fn with_roles_many<C: ConnectionTrait>(
+    db: &C,
+    rows: Vec<users::Model>,
+) -> Result<Vec<UserRecord>> {
+    let ids: Vec<Uuid> = rows.iter().map(|row| row.id).collect();
+    let role_rows = user_roles::Entity::find()
+        .filter(user_roles::Column::UserId.is_in(ids.iter().copied()))
         .all(db)
         .await?;
-    let roles = Roles::from_names(roles.iter().map(|row| row.role.as_str()));
-    let last_sign_in_at = super::sessions::last_activity(db, user.id).await?;
-    Ok(Some(UserRecord {
-        password_hash: user.password_hash.clone(),
-        user: User {
-            id: user.id,
-            email: user.email,
-            display_name: user.display_name,
-            roles,
-            active: user.active,
-            timezone: user.timezone,
-            units: Units::from_name(&user.units),
-            avatar_url: user.avatar_url,
-            payment_link: user.payment_link,
-            has_password: user.password_hash.is_some(),
-            google_linked: user.google_subject.is_some(),
-            created_at: user.created_at,
-            updated_at: user.updated_at,
-            last_sign_in_at,
-        },
-    }))
+    let last_activity = super::sessions::last_activity(db, &ids).await?;
+    Ok(rows
+        .into_iter()
+        .map(|user| {
+            let roles = Roles::from_names(
+                role_rows.iter().filter(|row| row.user_id == user.id).map(|row| row.role.as_str()),
+            );
+            UserRecord {
+                password_hash: user.password_hash.clone(),
+                user: User {
+                    id: user.id,
+                    email: user.email,
+                    display_name: user.display_name,
+                    roles,
+                    active: user.active,
+                    timezone: user.timezone,
+                    units: Units::from_name(&user.units),
+                    avatar_url: user.avatar_url,
+                    payment_link: user.payment_link,
+                    has_password: user.password_hash.is_some(),
+                    google_linked: user.google_subject.is_some(),
+                    created_at: user.created_at,
+                    updated_at: user.updated_at,
+                    last_sign_in_at: last_activity.get(&user.id).copied(),
+                },
+            }
+        })
+        .collect())
 }
 
 /// Activates or deactivates a user.
@@ -303,12 +319,7 @@ pub async fn list<C: ConnectionTrait>(
         .limit(page.fetch_limit())
         .all(db)
         .await?;
-    let mut users = Vec::with_capacity(rows.len());
-    for row in rows {
-        if let Some(record) = with_roles(db, Some(row)).await? {
-            users.push(record.user);
-        }
-    }
+    let users = with_roles_many(db, rows).await?.into_iter().map(|record| record.user).collect();
     Ok((users, total))
 }
 
@@ -316,13 +327,7 @@ pub async fn list<C: ConnectionTrait>(
 pub async fn find_many<C: ConnectionTrait>(db: &C, ids: &[Uuid]) -> Result<Vec<User>> {
     let rows =
         users::Entity::find().filter(users::Column::Id.is_in(ids.iter().copied())).all(db).await?;
-    let mut users = Vec::with_capacity(rows.len());
-    for row in rows {
-        if let Some(record) = with_roles(db, Some(row)).await? {
-            users.push(record.user);
-        }
-    }
-    Ok(users)
+    Ok(with_roles_many(db, rows).await?.into_iter().map(|record| record.user).collect())
 }
 
 fn condition(filter: &UserFilter) -> Condition {

@@ -11,12 +11,28 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
 
     #[test]
-    fn field_parsers_never_panic(input in any::<String>()) {
-        let _ = Email::parse(&input);
-        let _ = Password::parse(&input);
-        let _ = DisplayName::parse(&input);
-        let _ = Timezone::parse(&input);
-        let _ = HttpsUrl::parse(&input);
+    fn field_parsers_never_panic_and_keep_their_promises(input in any::<String>()) {
+        if let Ok(email) = Email::parse(&input) {
+            prop_assert!(email.as_str().len() <= Email::MAX_LEN && email.as_str().contains('@'));
+        }
+        if let Ok(password) = Password::parse(&input) {
+            let chars = password.expose().chars().count();
+            prop_assert!((Password::MIN_CHARS..=Password::MAX_CHARS).contains(&chars));
+            prop_assert_eq!(password.expose(), input.as_str(), "kept exactly as typed");
+        }
+        if let Ok(name) = DisplayName::parse(&input) {
+            let name = name.as_str();
+            prop_assert!(!name.is_empty() && name == name.trim());
+            prop_assert!(name.chars().count() <= DisplayName::MAX_CHARS);
+            prop_assert!(!name.chars().any(char::is_control));
+        }
+        if let Ok(zone) = Timezone::parse(&input) {
+            prop_assert!(zone.as_str().parse::<chrono_tz::Tz>().is_ok());
+        }
+        if let Ok(url) = HttpsUrl::parse(&input) {
+            prop_assert!(url.as_str().starts_with("https://"));
+            prop_assert!(url.as_str().len() <= HttpsUrl::MAX_LEN, "the stored form fits its column");
+        }
     }
 
     #[test]
