@@ -30,7 +30,6 @@ pub enum CliError {
 impl From<Error> for CliError {
     fn from(error: Error) -> Self {
         match error {
-            Error::AlreadyExists(message) => CliError::Failed(message),
             Error::NotFound(what) => CliError::Failed(format!("no such {what}")),
             other => CliError::Failed(other.to_string()),
         }

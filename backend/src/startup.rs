@@ -24,14 +24,15 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 use crate::{
     clock::{Clock, SystemClock},
     config::Config,
-    crypto::{AccessTokens, CryptoError, KeyRing, PasswordHasher},
+    crypto::{AccessTokens, CryptoError, KeyRing, PageTokens, PasswordHasher, Sealer},
     google::{GoogleClient, GoogleConfig},
     grpc::{
         AuthApi, GarminApi, SharingApi, UserApi,
         authentication::{Authenticator, authenticate},
+        panic_guard,
     },
     service::{
-        AuditService, AuthService, Context, IdempotencyService, LoginThrottle, RosterService,
+        AuditService, AuthService, Context, LoginThrottle, Retention, Revocations, RosterService,
         Settings, ShowLinkOnly, ThrottleSettings, UserService,
     },
     store::Db,
@@ -75,17 +76,15 @@ pub struct Components {
     pub users: UserService,
     pub roster: RosterService,
     pub audit: AuditService,
-    pub idempotency: IdempotencyService,
+    pub revocations: Revocations,
+    pub retention: Retention,
 }
 
 impl Components {
     /// Connects (and, if configured, migrates) the database and loads keys.
     pub async fn build(config: &Config, clock: Arc<dyn Clock>) -> Result<Self, StartupError> {
         install_crypto_provider();
-        std::fs::create_dir_all(&config.data_dir).map_err(|source| StartupError::DataDir {
-            path: config.data_dir.display().to_string(),
-            source,
-        })?;
+        private_dir(&config.data_dir)?;
         let keys = KeyRing::load_or_generate(&config.keys_dir())?;
         let db = Db::connect(&config.database_url()).await?;
         if config.auto_migrate {
@@ -96,6 +95,8 @@ impl Components {
         // bounded queue sheds the rest (SECURITY.md, passwords).
         let hasher =
             PasswordHasher::new(config.hash_params, cores, Duration::from_secs(1), 64 * cores)?;
+        let revocations = Revocations::new(db.clone(), clock.clone(), ACCESS_TOKEN_TTL);
+        let retention = Retention::new(db.clone(), clock.clone());
         let access_tokens = Arc::new(AccessTokens::new(
             keys.signing,
             config.public_url.clone(),
@@ -117,6 +118,9 @@ impl Components {
             clock,
             hasher,
             access_tokens,
+            sealer: Sealer::new(keys.sealing.clone()),
+            pages: PageTokens::new(keys.sealing),
+            revocations: revocations.clone(),
             throttle,
             notifier: Arc::new(ShowLinkOnly),
             google: google_client(config)?,
@@ -132,8 +136,9 @@ impl Components {
             auth: AuthService::new(context.clone()),
             users: UserService::new(context.clone()),
             roster: RosterService::new(context.clone()),
-            audit: AuditService::new(context.clone()),
-            idempotency: IdempotencyService::new(context),
+            audit: AuditService::new(context),
+            revocations,
+            retention,
         })
     }
 }
@@ -188,7 +193,6 @@ impl Application {
                 components.users.clone(),
                 components.roster.clone(),
                 components.audit.clone(),
-                components.idempotency.clone(),
             ))))
             .add_service(limits(GarminServiceServer::new(GarminApi)))
             .add_service(limits(SharingServiceServer::new(SharingApi)));
@@ -206,12 +210,23 @@ impl Application {
         if !config.cors_origins.is_empty() {
             grpc = grpc.layer(cors(&config.cors_origins)?);
         }
-        let routes = Routes::from(grpc.fallback_service(spa_service(&config.web_dir)));
+        // A panic anywhere below becomes INTERNAL with a correlation id (the
+        // safety net; no input is meant to reach one).
+        let routes =
+            Routes::from(grpc.fallback_service(spa_service(&config.web_dir)).layer(panic_guard()));
 
         let listener = TcpListener::bind(config.listen_addr)
             .await
             .map_err(|source| StartupError::Bind { addr: config.listen_addr, source })?;
         let db = components.db.clone();
+        // Know which sessions were revoked before serving; if the database
+        // cannot say yet, the watcher keeps asking (and every RPC that needs
+        // a caller needs the database too).
+        if db.is_migrated().await.unwrap_or(false)
+            && let Err(error) = components.revocations.refresh().await
+        {
+            tracing::warn!(%error, "could not read session revocations at start-up");
+        }
         update_health(&db, &health).await;
         Ok(Self { listener, routes, health, db, components })
     }
@@ -232,12 +247,16 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), StartupError> {
-        let Self { listener, routes, health, db, .. } = self;
+        let Self { listener, routes, health, db, components } = self;
         let addr = listener.local_addr().ok();
         let watcher = tokio::spawn(watch_health(db.clone(), health.clone()));
+        let revocations = tokio::spawn(components.revocations.clone().watch());
+        let retention = tokio::spawn(components.retention.clone().run());
         let drain = async move {
             shutdown.await;
             watcher.abort();
+            revocations.abort();
+            retention.abort();
             set_health(&health, ServingStatus::NotServing).await;
             tracing::info!("shutting down: draining in-flight requests");
         };
@@ -288,6 +307,20 @@ pub async fn shutdown_signal() {
         () = ctrl_c => {},
         () = terminate => {},
     }
+}
+
+/// Creates the data directory readable by Baton's user only (0700), or
+/// tightens an existing one: it holds the database and, by default, the keys.
+fn private_dir(path: &std::path::Path) -> Result<(), StartupError> {
+    use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+    let failed = |source| StartupError::DataDir { path: path.display().to_string(), source };
+    std::fs::DirBuilder::new().recursive(true).mode(0o700).create(path).map_err(failed)?;
+    let mode = std::fs::metadata(path).map_err(failed)?.permissions().mode();
+    if mode & 0o077 != 0 {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o700)).map_err(failed)?;
+        tracing::warn!(path = %path.display(), "the data directory was open to others; now 0700");
+    }
+    Ok(())
 }
 
 /// rustls finds two crypto providers compiled in (ring through sqlx, aws-lc-rs

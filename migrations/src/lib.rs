@@ -12,6 +12,10 @@ mod m20261124_000005_create_audit_log;
 mod m20261124_000006_create_login_throttle;
 mod m20261124_000007_create_google_logins;
 mod m20261124_000008_create_idempotency_keys;
+mod m20261202_000009_sign_in_recency;
+mod m20261202_000010_invite_roles;
+mod m20261202_000011_seal_idempotency_replies;
+mod m20261202_000012_retention_indexes;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -28,6 +32,10 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000006_create_login_throttle::Migration),
             Box::new(m20261124_000007_create_google_logins::Migration),
             Box::new(m20261124_000008_create_idempotency_keys::Migration),
+            Box::new(m20261202_000009_sign_in_recency::Migration),
+            Box::new(m20261202_000010_invite_roles::Migration),
+            Box::new(m20261202_000011_seal_idempotency_replies::Migration),
+            Box::new(m20261202_000012_retention_indexes::Migration),
         ]
     }
 }

@@ -36,3 +36,9 @@ pub mod sharing {
         tonic::include_proto!("baton.sharing.v1");
     }
 }
+
+pub mod error {
+    pub mod v1 {
+        tonic::include_proto!("baton.error.v1");
+    }
+}

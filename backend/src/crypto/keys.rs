@@ -13,7 +13,10 @@ use std::io::{ErrorKind, Write};
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
-use aws_lc_rs::signature::{Ed25519KeyPair, KeyPair};
+use aws_lc_rs::{
+    hmac,
+    signature::{Ed25519KeyPair, KeyPair},
+};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use chacha20poly1305::{KeyInit, XChaCha20Poly1305};
@@ -25,6 +28,8 @@ use super::{CryptoError, os_random};
 const SIGNING: &str = "signing";
 const SEALING: &str = "sealing";
 const PEM_LABEL: &str = "PRIVATE KEY";
+/// Domain separation for the page-token key derived from a sealing key.
+const PAGE_TOKEN_LABEL: &[u8] = b"baton page tokens v1";
 
 /// Both key sets of one key directory.
 #[derive(Debug, Clone)]
@@ -56,10 +61,13 @@ pub struct SigningKey {
     public: Vec<u8>,
 }
 
-/// One XChaCha20-Poly1305 key.
+/// One XChaCha20-Poly1305 key, and the page-token MAC key derived from it
+/// (so page tokens rotate with the sealing keys and need no key set of
+/// their own).
 #[derive(Clone)]
 pub struct SealingKey {
     pub(super) cipher: XChaCha20Poly1305,
+    pub(super) page_mac: hmac::Key,
 }
 
 impl KeyRing {
@@ -122,6 +130,11 @@ impl<K> KeySet<K> {
 
     pub(super) fn current(&self) -> (&str, &K) {
         (&self.newest.0, &self.newest.1)
+    }
+
+    /// Every key, newest first.
+    pub(super) fn newest_first(&self) -> impl Iterator<Item = &K> {
+        std::iter::once(&self.newest.1).chain(self.older.iter().rev().map(|(_, key)| key))
     }
 
     pub(super) fn get(&self, id: &str) -> Option<&K> {
@@ -234,7 +247,7 @@ fn load_set<K>(
     let mut keys = Vec::new();
     for id in list_ids(set_dir, kind)? {
         let path = set_dir.join(format!("{id}.{}", kind.extension()));
-        warn_if_readable_by_others(&path);
+        refuse_if_readable_by_others(&path)?;
         keys.push((id, read(&path)?));
     }
     let newest = keys
@@ -243,12 +256,20 @@ fn load_set<K>(
     Ok(KeySet { newest, older: keys })
 }
 
-fn warn_if_readable_by_others(path: &Path) {
-    if let Ok(meta) = fs::metadata(path)
-        && meta.permissions().mode() & 0o077 != 0
-    {
-        tracing::warn!(path = %path.display(), "key file is accessible to group or others");
+/// A key that other accounts on the machine can read is no secret: refuse
+/// to start, and say how to fix it.
+fn refuse_if_readable_by_others(path: &Path) -> Result<(), CryptoError> {
+    let mode = fs::metadata(path).map_err(io_error(path))?.permissions().mode();
+    if mode & 0o077 == 0 {
+        return Ok(());
     }
+    Err(CryptoError::KeyStore(format!(
+        "{} is accessible to group or others (mode {:o}); a key must be readable by Baton's \
+         user only: run `chmod 600 {}` (for a mounted secret, set its file mode to 0400 or 0600)",
+        path.display(),
+        mode & 0o777,
+        path.display()
+    )))
 }
 
 fn read_signing_key(path: &Path) -> Result<SigningKey, CryptoError> {
@@ -269,7 +290,10 @@ fn read_sealing_key(path: &Path) -> Result<SealingKey, CryptoError> {
     let bad = || CryptoError::KeyStore(format!("{}: not 32 bytes of base64", path.display()));
     let bytes = STANDARD.decode(text.trim()).map_err(|_| bad())?;
     let cipher = XChaCha20Poly1305::new_from_slice(&bytes).map_err(|_| bad())?;
-    Ok(SealingKey { cipher })
+    // A separate key for page tokens, so a MAC never uses the sealing key itself.
+    let derived = hmac::sign(&hmac::Key::new(hmac::HMAC_SHA256, &bytes), PAGE_TOKEN_LABEL);
+    let page_mac = hmac::Key::new(hmac::HMAC_SHA256, derived.as_ref());
+    Ok(SealingKey { cipher, page_mac })
 }
 
 /// Writes a fresh key with an id sorting after `after`; returns its id.
@@ -508,8 +532,22 @@ mod tests {
         let v1 = Ed25519KeyPair::generate_pkcs8v1(&rng).unwrap();
         let path = dir.path().join(SIGNING).join("99990101T000000Z-operator.pem");
         fs::write(&path, pem_encode(v1.as_ref())).unwrap();
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o600)).unwrap();
         let loaded = KeyRing::load(dir.path()).unwrap();
         assert_eq!(loaded.signing.current_id(), "99990101T000000Z-operator");
+    }
+
+    #[test]
+    fn a_key_file_others_can_read_is_refused_with_the_fix() {
+        let dir = tempfile::tempdir().unwrap();
+        let ring = KeyRing::load_or_generate(dir.path()).unwrap();
+        let path = dir.path().join(SEALING).join(format!("{}.key", ring.sealing.current_id()));
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o640)).unwrap();
+        let error = KeyRing::load_or_generate(dir.path()).unwrap_err().to_string();
+        assert!(error.contains("accessible to group or others"), "{error}");
+        assert!(error.contains(&format!("chmod 600 {}", path.display())), "{error}");
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o400)).unwrap();
+        assert!(KeyRing::load(dir.path()).is_ok(), "read-only for the owner is fine");
     }
 
     #[test]

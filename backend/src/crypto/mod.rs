@@ -10,6 +10,7 @@
 pub mod access_token;
 pub mod keys;
 pub mod opaque;
+pub mod page_token;
 pub mod password;
 pub mod sealing;
 
@@ -20,6 +21,7 @@ use rand::TryRngCore;
 pub use access_token::{AccessClaims, AccessTokens};
 pub use keys::{KeyRing, KeySet, SealingKey, SealingKeys, SigningKey, SigningKeys};
 pub use opaque::{new_opaque_token, token_digest};
+pub use page_token::PageTokens;
 pub use password::{HashParams, PasswordHasher};
 pub use sealing::{Sealed, Sealer};
 

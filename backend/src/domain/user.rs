@@ -1,7 +1,7 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::Roles;
+use super::{Role, Roles};
 
 /// A user as the use cases see them (no credentials).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,6 +23,50 @@ pub struct User {
     pub updated_at: DateTime<Utc>,
     /// The last sign-in or refresh, if any session ever existed.
     pub last_sign_in_at: Option<DateTime<Utc>>,
+}
+
+impl User {
+    /// The ways this account can sign in now.
+    pub fn sign_in_methods(&self) -> Vec<SignInMethod> {
+        let mut methods = Vec::new();
+        if self.has_password {
+            methods.push(SignInMethod::Password);
+        }
+        if self.google_linked {
+            methods.push(SignInMethod::Google);
+        }
+        methods
+    }
+}
+
+/// A way to sign in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignInMethod {
+    Password,
+    Google,
+}
+
+impl SignInMethod {
+    /// Words for the audit log.
+    pub fn describe(methods: &[SignInMethod]) -> String {
+        let names: Vec<&str> = methods
+            .iter()
+            .map(|method| match method {
+                SignInMethod::Password => "password",
+                SignInMethod::Google => "Google",
+            })
+            .collect();
+        if names.is_empty() { "no sign-in method".to_owned() } else { names.join(" and ") }
+    }
+}
+
+/// Which users an admin lists.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UserFilter {
+    /// Lower-case substring of email or display name.
+    pub query: Option<String>,
+    pub role: Option<Role>,
+    pub active: Option<bool>,
 }
 
 /// How distances and paces are shown to this user.

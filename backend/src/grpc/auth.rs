@@ -2,7 +2,7 @@
 
 use baton_proto::auth::v1::{
     self as pb, accept_invite_request::Method, auth_service_server::AuthService as AuthRpc,
-    finish_google_sign_in_response, login_response,
+    finish_google_sign_in_response, login_response, reauthenticate_request,
 };
 use secrecy::SecretString;
 use tonic::{Request, Response, Status};
@@ -77,13 +77,13 @@ impl AuthRpc for AuthApi {
         &self,
         request: Request<pb::StartGoogleSignInRequest>,
     ) -> Reply<pb::StartGoogleSignInResponse> {
-        let caller = optional_caller(&request)?;
+        let (caller, client) = (optional_caller(&request)?, client_info(&request));
         let request = request.into_inner();
         let purpose = google_purpose(request.purpose)?;
         let binding = parse::browser_binding_hash(&request.browser_binding_hash)?;
         let invite = Some(request.invite_token.as_str()).filter(|token| !token.is_empty());
         let (url, expires_at) =
-            self.auth.start_google(caller.as_ref(), purpose, binding, invite).await?;
+            self.auth.start_google(caller.as_ref(), &client, purpose, binding, invite).await?;
         Ok(Response::new(pb::StartGoogleSignInResponse {
             authorization_url: url,
             expire_time: Some(convert::timestamp(expires_at)),
@@ -179,8 +179,10 @@ impl AuthRpc for AuthApi {
         let client = client_info(&request);
         let request = request.into_inner();
         let password = parse::password("new_password", &request.new_password)?;
-        self.auth.reset_password(&client, &request.reset_token, password).await?;
-        Ok(Response::new(pb::ResetPasswordResponse {}))
+        let methods = self.auth.reset_password(&client, &request.reset_token, password).await?;
+        Ok(Response::new(pb::ResetPasswordResponse {
+            sign_in_methods: convert::sign_in_methods(&methods),
+        }))
     }
 
     async fn change_password(
@@ -206,7 +208,7 @@ impl AuthRpc for AuthApi {
     ) -> Reply<pb::ListSessionsResponse> {
         let caller = caller(&request)?;
         let request = request.into_inner();
-        let page = parse::page(request.page_size, &request.page_token, "")?;
+        let page = parse::page(request.page_size, &request.page_token)?;
         let (sessions, next_page_token) = self.auth.list_sessions(&caller, &page).await?;
         let sessions = sessions.into_iter().map(convert::session).collect();
         Ok(Response::new(pb::ListSessionsResponse { sessions, next_page_token }))
@@ -231,6 +233,37 @@ impl AuthRpc for AuthApi {
         let user = self.auth.link_google(&caller, &client, &authorization).await?;
         Ok(Response::new(pb::LinkGoogleResponse { user: Some(convert::user(user)) }))
     }
+
+    async fn unlink_google(
+        &self,
+        request: Request<pb::UnlinkGoogleRequest>,
+    ) -> Reply<pb::UnlinkGoogleResponse> {
+        let (caller, client) = (caller(&request)?, client_info(&request));
+        let user_id = parse::optional_id("user_id", &request.into_inner().user_id)?;
+        let user = self.auth.unlink_google(&caller, &client, user_id).await?;
+        Ok(Response::new(pb::UnlinkGoogleResponse { user: Some(convert::user(user)) }))
+    }
+
+    async fn reauthenticate(
+        &self,
+        request: Request<pb::ReauthenticateRequest>,
+    ) -> Reply<pb::ReauthenticateResponse> {
+        let (caller, client) = (caller(&request)?, client_info(&request));
+        let recent_until = match request.into_inner().method {
+            Some(reauthenticate_request::Method::Password(password)) => {
+                let password = SecretString::from(password);
+                self.auth.reauthenticate_with_password(&caller, &client, password).await?
+            }
+            Some(reauthenticate_request::Method::Google(authorization)) => {
+                let authorization = google_authorization(Some(authorization))?;
+                self.auth.reauthenticate_with_google(&caller, &client, &authorization).await?
+            }
+            None => return Err(Error::invalid("method", "give the password or Google").into()),
+        };
+        Ok(Response::new(pb::ReauthenticateResponse {
+            recent_sign_in_expire_time: Some(convert::timestamp(recent_until)),
+        }))
+    }
 }
 
 fn google_purpose(value: i32) -> Result<GooglePurpose, Error> {
@@ -238,8 +271,9 @@ fn google_purpose(value: i32) -> Result<GooglePurpose, Error> {
         Ok(pb::GoogleSignInPurpose::SignIn) => Ok(GooglePurpose::SignIn),
         Ok(pb::GoogleSignInPurpose::AcceptInvite) => Ok(GooglePurpose::AcceptInvite),
         Ok(pb::GoogleSignInPurpose::Link) => Ok(GooglePurpose::Link),
+        Ok(pb::GoogleSignInPurpose::Reauthenticate) => Ok(GooglePurpose::Reauthenticate),
         Ok(pb::GoogleSignInPurpose::Unspecified) | Err(_) => {
-            Err(Error::invalid("purpose", "must be SIGN_IN, ACCEPT_INVITE or LINK"))
+            Err(Error::invalid("purpose", "must be SIGN_IN, ACCEPT_INVITE, LINK or REAUTHENTICATE"))
         }
     }
 }

@@ -16,8 +16,9 @@ use ipnet::IpNet;
 use tonic::transport::server::TcpConnectInfo;
 
 use crate::{
+    domain::ClientInfo,
     error::Error,
-    service::{AuthService, Caller, ClientInfo},
+    service::{AuthService, Caller},
 };
 
 /// The longest user agent kept; browsers send far less.
@@ -109,8 +110,10 @@ fn bearer_token(headers: &HeaderMap) -> Option<&str> {
 /// The socket peer, unless that peer is a trusted proxy: then the nearest
 /// untrusted address in `X-Forwarded-For`, read from the right, because
 /// everything left of our own proxies is client-supplied and forgeable.
+/// IPv4-mapped IPv6 addresses (a dual-stack socket's view of IPv4 peers)
+/// are read as the IPv4 address, so proxies and limits match either form.
 fn client_address(peer: Option<IpAddr>, headers: &HeaderMap, trusted: &[IpNet]) -> Option<IpAddr> {
-    let peer = peer?;
+    let peer = peer?.to_canonical();
     let is_trusted = |ip: &IpAddr| trusted.iter().any(|net| net.contains(ip));
     if !is_trusted(&peer) {
         return Some(peer);
@@ -120,7 +123,8 @@ fn client_address(peer: Option<IpAddr>, headers: &HeaderMap, trusted: &[IpNet]) 
         .iter()
         .filter_map(|value| value.to_str().ok())
         .flat_map(|value| value.split(','))
-        .filter_map(|part| part.trim().parse().ok())
+        .filter_map(|part| part.trim().parse::<IpAddr>().ok())
+        .map(|ip| ip.to_canonical())
         .collect();
     Some(forwarded.into_iter().rev().find(|ip| !is_trusted(ip)).unwrap_or(peer))
 }
@@ -163,5 +167,18 @@ mod tests {
             Some("198.51.100.7".parse().unwrap())
         );
         assert_eq!(client_address(Some(proxy), &headers(&[]), &[proxies]), Some(proxy));
+    }
+
+    #[test]
+    fn a_mapped_ipv4_peer_matches_an_ipv4_trusted_proxy() {
+        let mapped: IpAddr = "::ffff:10.0.0.2".parse().unwrap();
+        let proxies: IpNet = "10.0.0.0/24".parse().unwrap();
+        let chain = headers(&[("x-forwarded-for", "::ffff:198.51.100.7")]);
+        assert_eq!(
+            client_address(Some(mapped), &chain, &[proxies]),
+            Some("198.51.100.7".parse().unwrap())
+        );
+        let direct = client_address(Some(mapped), &headers(&[]), &[]);
+        assert_eq!(direct, Some("10.0.0.2".parse().unwrap()));
     }
 }

@@ -5,9 +5,8 @@ use chrono::{DateTime, Utc};
 use prost_types::Timestamp;
 
 use crate::{
-    domain::{Role, Roles, Units, User},
+    domain::{InviteState, Role, Roles, SignInMethod, Units, User},
     service::{AuditEntry, InviteView, IssuedTokens, Linked, Overview, SessionView},
-    store::one_time_tokens::InviteState,
 };
 
 pub fn timestamp(time: DateTime<Utc>) -> Timestamp {
@@ -74,7 +73,7 @@ pub fn invite_status(state: InviteState) -> user_pb::InviteStatus {
 }
 
 pub fn invite(view: InviteView) -> user_pb::Invite {
-    let roles = invite_roles(&view.invite.roles);
+    let roles = roles(&view.invite.roles);
     user_pb::Invite {
         id: view.invite.id.to_string(),
         email: view.invite.email.unwrap_or_default(),
@@ -87,10 +86,6 @@ pub fn invite(view: InviteView) -> user_pb::Invite {
         accept_time: optional_timestamp(view.invite.used_at),
         accepted_user_id: view.invite.used_by.map(|id| id.to_string()).unwrap_or_default(),
     }
-}
-
-fn invite_roles(stored: &str) -> Vec<i32> {
-    roles(&Roles::from_names(stored.split(',').filter(|name| !name.is_empty())))
 }
 
 pub fn roles(roles: &Roles) -> Vec<i32> {
@@ -124,7 +119,7 @@ pub fn coach(linked: Linked) -> user_pb::Coach {
 }
 
 pub fn audit_event(entry: AuditEntry) -> user_pb::AuditEvent {
-    let row = entry.row;
+    let row = entry.record;
     user_pb::AuditEvent {
         id: row.id.to_string(),
         time: Some(timestamp(row.occurred_at)),
@@ -148,7 +143,18 @@ pub fn session(view: SessionView) -> auth_pb::Session {
         last_use_time: Some(timestamp(view.session.last_used_at)),
         expire_time: Some(timestamp(view.session.expires_at)),
         current: view.current,
+        sign_in_time: Some(timestamp(view.session.signed_in_at)),
     }
+}
+
+pub fn sign_in_methods(methods: &[SignInMethod]) -> Vec<i32> {
+    methods
+        .iter()
+        .map(|method| match method {
+            SignInMethod::Password => user_pb::SignInMethod::Password as i32,
+            SignInMethod::Google => user_pb::SignInMethod::Google as i32,
+        })
+        .collect()
 }
 
 pub fn overview(overview: Overview) -> user_pb::GetOverviewResponse {

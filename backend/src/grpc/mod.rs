@@ -10,7 +10,6 @@ mod auth;
 pub mod authentication;
 mod convert;
 mod garmin;
-mod idempotency;
 mod parse;
 mod sharing;
 mod user;
@@ -19,3 +18,26 @@ pub use auth::AuthApi;
 pub use garmin::GarminApi;
 pub use sharing::SharingApi;
 pub use user::UserApi;
+
+/// The safety net around every request: a panic becomes INTERNAL with a
+/// correlation id (logged with the panic's message), not a reset stream.
+/// Reaching it is a bug; the tests send hostile input to every RPC to show
+/// none does.
+pub fn panic_guard() -> tower_http::catch_panic::CatchPanicLayer<PanicAnswer> {
+    tower_http::catch_panic::CatchPanicLayer::custom(panicked)
+}
+
+/// What a panic in a request is answered with.
+pub type PanicAnswer = fn(Panic) -> http::Response<tonic::body::Body>;
+type Panic = Box<dyn std::any::Any + Send + 'static>;
+
+fn panicked(panic: Panic) -> http::Response<tonic::body::Body> {
+    let message = panic
+        .downcast_ref::<&str>()
+        .map(|message| (*message).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_default();
+    let correlation_id = uuid::Uuid::new_v4();
+    tracing::error!(%correlation_id, panic = %message, "a request panicked");
+    crate::error::internal_status(correlation_id).into_http()
+}

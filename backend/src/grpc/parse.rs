@@ -6,7 +6,10 @@ use uuid::Uuid;
 use baton_proto::user::v1 as user_pb;
 
 use crate::{
-    domain::{DisplayName, Email, HttpsUrl, Page, Password, Role, Roles, Timezone, Units},
+    domain::{
+        DisplayName, Email, HttpsUrl, IdempotencyKey, InviteState, PageRequest, Password, Role,
+        Roles, Timezone, Units,
+    },
     error::{Error, FieldViolation},
 };
 
@@ -101,19 +104,44 @@ pub fn timezone(value: &str) -> Result<Timezone, &'static str> {
     Timezone::parse(value)
 }
 
-/// Paging fields; `filter` is every other field of the request.
-pub fn page(page_size: i32, page_token: &str, filter: &str) -> Result<Page, Error> {
-    Page::parse(page_size, "", filter).map_err(|why| Error::invalid("page_size", why))?;
-    Page::parse(page_size, page_token, filter).map_err(|why| Error::invalid("page_token", why))
+/// Paging fields. The token is checked against its query by the service.
+pub fn page(page_size: i32, page_token: &str) -> Result<PageRequest, Error> {
+    let mut fields = Fields::default();
+    let size = fields.check("page_size", PageRequest::size(page_size));
+    let token = fields.check("page_token", PageRequest::token(page_token));
+    match (size, token) {
+        (Some(size), Some(token)) => Ok(PageRequest { size, token }),
+        _ => Err(fields.error()),
+    }
 }
 
-/// An idempotency key: empty (none) or up to 128 characters.
-pub fn idempotency_key(value: &str) -> Result<Option<String>, Error> {
-    match value.len() {
-        0 => Ok(None),
-        1..=128 if !value.chars().any(char::is_control) => Ok(Some(value.to_owned())),
-        _ => Err(Error::invalid("idempotency_key", "must be at most 128 printable characters")),
+/// An idempotency key: empty (none) or up to 128 printable characters.
+pub fn idempotency_key(value: &str) -> Result<Option<IdempotencyKey>, Error> {
+    IdempotencyKey::parse(value).map_err(|why| Error::invalid("idempotency_key", why))
+}
+
+/// An invite status filter: UNSPECIFIED means any.
+pub fn invite_state(value: i32) -> Result<Option<InviteState>, Error> {
+    match user_pb::InviteStatus::try_from(value) {
+        Ok(user_pb::InviteStatus::Unspecified) => Ok(None),
+        Ok(user_pb::InviteStatus::Pending) => Ok(Some(InviteState::Pending)),
+        Ok(user_pb::InviteStatus::Accepted) => Ok(Some(InviteState::Accepted)),
+        Ok(user_pb::InviteStatus::Revoked) => Ok(Some(InviteState::Revoked)),
+        Ok(user_pb::InviteStatus::Expired) => Ok(Some(InviteState::Expired)),
+        Err(_) => Err(Error::invalid("status", "is not a known invite status")),
     }
+}
+
+/// Longest search text or prefix a List request may filter by.
+const MAX_SEARCH_LEN: usize = 200;
+
+/// An optional search filter: trimmed, empty means none.
+pub fn search(field: &str, value: &str) -> Result<Option<String>, Error> {
+    let value = value.trim();
+    if value.len() > MAX_SEARCH_LEN {
+        return Err(Error::invalid(field, "is too long (at most 200 bytes)"));
+    }
+    Ok(Some(value.to_owned()).filter(|value| !value.is_empty()))
 }
 
 /// A required string of at most `max` bytes.

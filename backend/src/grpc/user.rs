@@ -5,16 +5,15 @@ use tonic::{Request, Response, Status};
 
 use super::{
     authentication::{caller, client_info},
-    convert, idempotency,
+    convert,
     parse::{self, Fields},
 };
 use crate::{
+    domain::{AuditFilter, UserFilter},
     error::Error,
     service::{
-        AccountChanges, AuditService, IdempotencyService, NewAccount, ProfileChanges,
-        RosterService, UserService,
+        AccountChanges, AuditService, NewAccount, ProfileChanges, RosterService, UserService,
     },
-    store::{audit::AuditFilter, one_time_tokens::InviteState, users::UserFilter},
 };
 
 /// The gRPC face of the profile, administration, roster and audit use cases.
@@ -22,17 +21,11 @@ pub struct UserApi {
     users: UserService,
     roster: RosterService,
     audit: AuditService,
-    idempotency: IdempotencyService,
 }
 
 impl UserApi {
-    pub fn new(
-        users: UserService,
-        roster: RosterService,
-        audit: AuditService,
-        idempotency: IdempotencyService,
-    ) -> Self {
-        Self { users, roster, audit, idempotency }
+    pub fn new(users: UserService, roster: RosterService, audit: AuditService) -> Self {
+        Self { users, roster, audit }
     }
 }
 
@@ -63,11 +56,11 @@ impl UserRpc for UserApi {
         let admin = self.users.admin(&caller(&request)?).await?;
         let request = request.into_inner();
         let filter = UserFilter {
-            query: Some(request.query.trim().to_lowercase()).filter(|q| !q.is_empty()),
+            query: parse::search("query", &request.query)?.map(|query| query.to_lowercase()),
             role: parse::role_filter(request.role)?,
             active: request.active,
         };
-        let page = parse::page(request.page_size, &request.page_token, &format!("{filter:?}"))?;
+        let page = parse::page(request.page_size, &request.page_token)?;
         let (users, next_page_token, total) = self.users.list_users(&admin, &filter, &page).await?;
         Ok(Response::new(pb::ListUsersResponse {
             users: users.into_iter().map(convert::user).collect(),
@@ -80,22 +73,17 @@ impl UserRpc for UserApi {
         &self,
         request: Request<pb::CreateUserRequest>,
     ) -> Reply<pb::CreateUserResponse> {
-        let (caller, client) = (caller(&request)?, client_info(&request));
-        let admin = self.users.admin(&caller).await?;
+        let client = client_info(&request);
+        let admin = self.users.admin(&caller(&request)?).await?;
         let request = request.into_inner();
         let key = parse::idempotency_key(&request.idempotency_key)?;
         let account = new_account(&request)?;
-        let reply =
-            idempotency::once(&self.idempotency, caller.user_id, "CreateUser", key, || async {
-                let (user, link) = self.users.create_user(&admin, &client, account).await?;
-                Ok(pb::CreateUserResponse {
-                    user: Some(convert::user(user)),
-                    setup_url: link.url,
-                    setup_expire_time: Some(convert::timestamp(link.expires_at)),
-                })
-            })
-            .await?;
-        Ok(Response::new(reply))
+        let (user, link) = self.users.create_user(&admin, &client, account, key.as_ref()).await?;
+        Ok(Response::new(pb::CreateUserResponse {
+            user: Some(convert::user(user)),
+            setup_url: link.url,
+            setup_expire_time: Some(convert::timestamp(link.expires_at)),
+        }))
     }
 
     async fn update_user(
@@ -140,37 +128,30 @@ impl UserRpc for UserApi {
         &self,
         request: Request<pb::InviteAthleteRequest>,
     ) -> Reply<pb::InviteAthleteResponse> {
-        let (caller, client) = (caller(&request)?, client_info(&request));
-        caller.require(crate::domain::Role::Coach)?;
+        let client = client_info(&request);
+        let coach = self.roster.coach(&caller(&request)?)?;
         let request = request.into_inner();
         let key = parse::idempotency_key(&request.idempotency_key)?;
         let email = parse::email(&request.email)?;
-        let reply =
-            idempotency::once(&self.idempotency, caller.user_id, "InviteAthlete", key, || async {
-                let (invite, link) = self.roster.invite_athlete(&caller, &client, &email).await?;
-                Ok(pb::InviteAthleteResponse {
-                    invite: Some(convert::invite(invite)),
-                    invite_url: link.url,
-                })
-            })
-            .await?;
-        Ok(Response::new(reply))
+        let (invite, link) =
+            self.roster.invite_athlete(&coach, &client, &email, key.as_ref()).await?;
+        Ok(Response::new(pb::InviteAthleteResponse {
+            invite: Some(convert::invite(invite)),
+            invite_url: link.url,
+        }))
     }
 
     async fn list_invites(
         &self,
         request: Request<pb::ListInvitesRequest>,
     ) -> Reply<pb::ListInvitesResponse> {
-        let caller = caller(&request)?;
-        self.roster.may_manage_invites(&caller)?;
+        let manager = self.roster.invite_manager(&caller(&request)?).await?;
         let request = request.into_inner();
         let inviter = parse::optional_id("inviter_id", &request.inviter_id)?;
-        let scope = self.roster.invite_scope(&caller, inviter).await?;
-        let state = invite_state(request.status)?;
-        let filter = format!("{inviter:?}/{state:?}");
-        let page = parse::page(request.page_size, &request.page_token, &filter)?;
+        let state = parse::invite_state(request.status)?;
+        let page = parse::page(request.page_size, &request.page_token)?;
         let (invites, next_page_token) =
-            self.roster.list_invites(&caller, scope, state, &page).await?;
+            self.roster.list_invites(&manager, inviter, state, &page).await?;
         let invites = invites.into_iter().map(convert::invite).collect();
         Ok(Response::new(pb::ListInvitesResponse { invites, next_page_token }))
     }
@@ -179,10 +160,10 @@ impl UserRpc for UserApi {
         &self,
         request: Request<pb::RevokeInviteRequest>,
     ) -> Reply<pb::RevokeInviteResponse> {
-        let (caller, client) = (caller(&request)?, client_info(&request));
-        self.roster.may_manage_invites(&caller)?;
+        let client = client_info(&request);
+        let manager = self.roster.invite_manager(&caller(&request)?).await?;
         let invite_id = parse::id("invite_id", &request.into_inner().invite_id)?;
-        let invite = self.roster.revoke_invite(&caller, &client, invite_id).await?;
+        let invite = self.roster.revoke_invite(&manager, &client, invite_id).await?;
         Ok(Response::new(pb::RevokeInviteResponse { invite: Some(convert::invite(invite)) }))
     }
 
@@ -190,12 +171,11 @@ impl UserRpc for UserApi {
         &self,
         request: Request<pb::ListMyAthletesRequest>,
     ) -> Reply<pb::ListMyAthletesResponse> {
-        let caller = caller(&request)?;
-        caller.require(crate::domain::Role::Coach)?;
+        let coach = self.roster.coach(&caller(&request)?)?;
         let request = request.into_inner();
-        let page = parse::page(request.page_size, &request.page_token, &request.query)?;
-        let (athletes, next_page_token) =
-            self.roster.my_athletes(&caller, &request.query, &page).await?;
+        let query = parse::search("query", &request.query)?.unwrap_or_default();
+        let page = parse::page(request.page_size, &request.page_token)?;
+        let (athletes, next_page_token) = self.roster.my_athletes(&coach, &query, &page).await?;
         let athletes = athletes.into_iter().map(convert::athlete).collect();
         Ok(Response::new(pb::ListMyAthletesResponse { athletes, next_page_token }))
     }
@@ -252,11 +232,11 @@ impl UserRpc for UserApi {
         let request = request.into_inner();
         let filter = AuditFilter {
             user_id: parse::optional_id("user_id", &request.user_id)?,
-            action_prefix: Some(request.action_prefix.clone()).filter(|prefix| !prefix.is_empty()),
+            action_prefix: parse::search("action_prefix", &request.action_prefix)?,
             from: parse::optional_time("start_time", request.start_time)?,
             until: parse::optional_time("end_time", request.end_time)?,
         };
-        let page = parse::page(request.page_size, &request.page_token, &format!("{filter:?}"))?;
+        let page = parse::page(request.page_size, &request.page_token)?;
         let (events, next_page_token) = self.audit.list(&caller, filter, &page).await?;
         let events = events.into_iter().map(convert::audit_event).collect();
         Ok(Response::new(pb::ListAuditEventsResponse { events, next_page_token }))
@@ -269,9 +249,10 @@ impl UserRpc for UserApi {
         let (caller, client) = (caller(&request)?, client_info(&request));
         let admin = self.users.admin(&caller).await?;
         let user_id = parse::id("user_id", &request.into_inner().user_id)?;
-        let revoked = self.users.revoke_user_sessions(&admin, &client, user_id).await?;
+        let (revoked, methods) = self.users.revoke_user_sessions(&admin, &client, user_id).await?;
         Ok(Response::new(pb::RevokeUserSessionsResponse {
             revoked_session_count: convert::count(revoked),
+            sign_in_methods: convert::sign_in_methods(&methods),
         }))
     }
 }
@@ -324,15 +305,4 @@ fn account_changes(request: pb::UpdateUserRequest) -> Result<AccountChanges, Err
         changes.roles = fields.check("roles", parse::roles(&roles.roles));
     }
     fields.finish(changes)
-}
-
-fn invite_state(value: i32) -> Result<Option<InviteState>, Error> {
-    match pb::InviteStatus::try_from(value) {
-        Ok(pb::InviteStatus::Unspecified) => Ok(None),
-        Ok(pb::InviteStatus::Pending) => Ok(Some(InviteState::Pending)),
-        Ok(pb::InviteStatus::Accepted) => Ok(Some(InviteState::Accepted)),
-        Ok(pb::InviteStatus::Revoked) => Ok(Some(InviteState::Revoked)),
-        Ok(pb::InviteStatus::Expired) => Ok(Some(InviteState::Expired)),
-        Err(_) => Err(Error::invalid("status", "is not a known invite status")),
-    }
 }

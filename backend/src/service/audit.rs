@@ -1,59 +1,29 @@
-//! Building audit events, and reading the log.
+//! Reading the audit log (events are written by the use cases, with
+//! `domain::AuditEvent`, in the transaction of the change they record).
 
-use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::{Caller, ClientInfo, Context, access::current_admin};
+use super::{Caller, Context, access::current_admin, paging};
 use crate::{
-    domain::Page,
+    domain::{AuditFilter, AuditRecord, PageRequest, PageScope},
     error::{Error, Result},
-    store::{
-        audit::{self, AuditEvent, AuditFilter, AuditRow},
-        users,
-    },
+    store::{audit, users},
 };
 
 /// Actions a user may read about their own account without being admin.
 const SECURITY_ACTIONS: &str = "auth.";
 
-/// An event with no client information.
-pub fn event(
-    action: &'static str,
-    actor: Option<Uuid>,
-    subject: Option<Uuid>,
-    summary: impl Into<String>,
-    at: DateTime<Utc>,
-) -> AuditEvent {
-    AuditEvent {
-        action,
-        actor_id: actor,
-        subject_user_id: subject,
-        resource: String::new(),
-        client_address: None,
-        user_agent: None,
-        summary: summary.into(),
-        at,
-    }
-}
-
-/// Adds where the request came from.
-pub fn from_client(mut event: AuditEvent, client: &ClientInfo) -> AuditEvent {
-    event.client_address = client.address.map(|address| address.to_string());
-    event.user_agent = client.user_agent.clone();
-    event
-}
-
-/// An event as a reader sees it: the row plus the actor's current name.
+/// An event as a reader sees it: the record plus the actor's current name.
 #[derive(Debug, Clone)]
 pub struct AuditEntry {
-    pub row: AuditRow,
+    pub record: AuditRecord,
     pub actor_display_name: Option<String>,
 }
 
 /// Reading the audit log.
 #[derive(Clone)]
 pub struct AuditService {
-    context: super::Context,
+    context: Context,
 }
 
 impl AuditService {
@@ -66,8 +36,14 @@ impl AuditService {
         &self,
         caller: &Caller,
         mut filter: AuditFilter,
-        page: &Page,
+        request: &PageRequest,
     ) -> Result<(Vec<AuditEntry>, String)> {
+        let scope = PageScope::new("ListAuditEvents", caller.user_id)
+            .field("user_id", &filter.user_id.map(|id| id.to_string()).unwrap_or_default())
+            .field("action_prefix", filter.action_prefix.as_deref().unwrap_or_default())
+            .field("from", &filter.from.map(|at| at.to_rfc3339()).unwrap_or_default())
+            .field("until", &filter.until.map(|at| at.to_rfc3339()).unwrap_or_default());
+        let cursor = paging::open(&self.context.pages, request, &scope)?;
         if current_admin(&self.context, caller).await?.is_none() {
             if filter.user_id.is_some_and(|user| user != caller.user_id) {
                 return Err(Error::PermissionDenied);
@@ -84,18 +60,18 @@ impl AuditService {
                 return Ok((Vec::new(), String::new()));
             });
         }
-        let rows = audit::list(self.context.db.reader(), &filter, page).await?;
-        let (rows, next) = page.finish(rows);
-        let actor_ids: Vec<Uuid> = rows.iter().filter_map(|row| row.actor_id).collect();
+        let records = audit::list(self.context.db.reader(), &filter, &cursor.page).await?;
+        let (records, next) = cursor.finish(records);
+        let actor_ids: Vec<Uuid> = records.iter().filter_map(|record| record.actor_id).collect();
         let actors = users::find_many(self.context.db.reader(), &actor_ids).await?;
-        let entries = rows
+        let entries = records
             .into_iter()
-            .map(|row| {
-                let actor_display_name = row
+            .map(|record| {
+                let actor_display_name = record
                     .actor_id
                     .and_then(|id| actors.iter().find(|user| user.id == id))
                     .map(|user| user.display_name.clone());
-                AuditEntry { row, actor_display_name }
+                AuditEntry { record, actor_display_name }
             })
             .collect();
         Ok((entries, next))

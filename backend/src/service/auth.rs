@@ -1,18 +1,14 @@
 //! Sign-in, token refresh and sign-out. The other account flows are
-//! `impl AuthService` blocks beside this file: sessions, passwords, invites
-//! and Google.
+//! `impl AuthService` blocks beside this file: sessions, passwords, invites,
+//! Google and re-authentication.
 
 use chrono::{DateTime, Duration, Utc};
 use secrecy::{ExposeSecret, SecretString};
 
-use super::{
-    Caller, ClientInfo, Context,
-    audit::{event, from_client},
-    throttle::AccountState,
-};
+use super::{Caller, Context, throttle::Failure};
 use crate::{
     crypto::{new_opaque_token, token_digest},
-    domain::{Email, Roles, User},
+    domain::{AuditEvent, ClientInfo, Email, Roles, User},
     error::{Error, Result},
     store::{
         audit,
@@ -67,13 +63,17 @@ impl AuthService {
         }
     }
 
-    /// Turns a bearer token into the caller it speaks for.
+    /// Turns a bearer token into the caller it speaks for: the signature and
+    /// claims must hold, and the session must not be on the revocation list.
     pub fn authenticate(&self, bearer: &str) -> Result<Caller> {
         let claims = self
             .context
             .access_tokens
             .verify(bearer, self.context.clock.now())
             .map_err(|_| Error::Unauthenticated)?;
+        if self.context.revocations.is_revoked(claims.sid) {
+            return Err(Error::Unauthenticated);
+        }
         Ok(Caller {
             user_id: claims.sub,
             session_id: claims.sid,
@@ -83,8 +83,10 @@ impl AuthService {
 
     /// Email and password sign-in. Every failure — unknown email, wrong
     /// password, deactivated or locked account — is the same UNAUTHENTICATED
-    /// after the same work: a password hash is checked even when there is no
-    /// user, and failures are counted for unknown addresses too.
+    /// after the same work and the same queries: a password hash is checked
+    /// even when there is no user, and failures are counted for unknown
+    /// addresses too. The lock is judged after the hash, on the fresh count,
+    /// so a burst of concurrent guesses cannot slip past it.
     pub async fn login(
         &self,
         client: &ClientInfo,
@@ -96,58 +98,71 @@ impl AuthService {
         check_sign_in_password(&password)?;
 
         let account_key = email.normalized();
-        let state = self.context.throttle.account_state(account_key).await?;
-        let record = users::find_by_email(self.context.db.reader(), &email).await?;
-        let usable = record.as_ref().filter(|record| record.user.active);
-        let hash = usable.and_then(|record| record.password_hash.clone());
+        let credentials = users::find_credentials(self.context.db.reader(), &email).await?;
+        let subject = credentials.as_ref().map(|found| found.user_id);
+        let hash = credentials
+            .as_ref()
+            .filter(|found| found.active)
+            .and_then(|found| found.password_hash.clone());
         let matches = self.context.hasher.verify(password, hash).await?;
-        let subject = record.as_ref().map(|record| record.user.id);
-
-        let signed_in = usable.filter(|_| matches && state == AccountState::Open);
-        let Some(record) = signed_in else {
-            self.sign_in_failed(client, account_key, subject, state).await?;
+        if !matches {
+            self.sign_in_failed(client, account_key, subject).await?;
             return Err(Error::Unauthenticated);
+        }
+        if self.context.throttle.locked_until(account_key).await?.is_some() {
+            self.attempt_while_locked(client, subject).await?;
+            return Err(Error::Unauthenticated);
+        }
+        let user = match subject {
+            Some(id) => users::find_by_id(self.context.db.reader(), id).await?,
+            None => None,
         };
+        let user = user.ok_or(Error::Unauthenticated)?.user;
         self.context.throttle.record_success(account_key).await?;
-        let tokens = self.start_session(client, &record.user, "auth.login.succeeded").await?;
-        Ok(tokens)
+        self.start_session(client, &user, "auth.login.succeeded").await
     }
 
-    /// Counts and records a failed sign-in; a failure while locked only
-    /// records (it neither extends the lock nor counts towards the next).
+    /// Counts and records a wrong password for `account_key`; a failure
+    /// while locked only records (it neither extends the lock nor counts
+    /// towards the next).
     pub(super) async fn sign_in_failed(
         &self,
         client: &ClientInfo,
         account_key: &str,
         subject: Option<uuid::Uuid>,
-        state: AccountState,
-    ) -> Result<()> {
+    ) -> Result<Failure> {
         let now = self.context.clock.now();
-        let locked_until = match state {
-            AccountState::Open => self.context.throttle.record_failure(account_key).await?,
-            AccountState::Locked => None,
-        };
         let txn = self.context.db.begin().await?;
-        let summary = match state {
-            AccountState::Open => "wrong email or password",
-            AccountState::Locked => "attempt while the account was locked",
+        let failure = self.context.throttle.count_failure(&txn, account_key).await?;
+        let summary = match failure {
+            Failure::Counted | Failure::Locked { .. } => "wrong email or password",
+            Failure::WhileLocked => "attempt while the account was locked",
         };
-        audit::record(
-            &txn,
-            from_client(event("auth.login.failed", None, subject, summary, now), client),
-        )
-        .await?;
-        if let Some(until) = locked_until {
+        audit::record(&txn, failed_sign_in(now, subject, client).summary(summary)).await?;
+        if let Failure::Locked { until } = failure {
             tracing::warn!(user_id = ?subject, address = ?client.address, %until, "sign-in locked after repeated failures");
-            let summary = format!("locked until {}", until.to_rfc3339());
-            audit::record(
-                &txn,
-                from_client(event("auth.lockout", None, subject, summary, now), client),
-            )
-            .await?;
+            let locked = AuditEvent::new("auth.lockout", now)
+                .summary(format!("locked until {}", until.to_rfc3339()))
+                .client(client);
+            audit::record(&txn, with_subject(locked, subject)).await?;
         }
         txn.commit().await?;
         tracing::info!(user_id = ?subject, address = ?client.address, "sign-in failed");
+        Ok(failure)
+    }
+
+    /// Records a right password refused because the account is locked.
+    pub(super) async fn attempt_while_locked(
+        &self,
+        client: &ClientInfo,
+        subject: Option<uuid::Uuid>,
+    ) -> Result<()> {
+        let now = self.context.clock.now();
+        let txn = self.context.db.begin().await?;
+        let event =
+            failed_sign_in(now, subject, client).summary("attempt while the account was locked");
+        audit::record(&txn, event).await?;
+        txn.commit().await?;
         Ok(())
     }
 
@@ -165,10 +180,10 @@ impl AuthService {
             Rotation::Unknown => Err(Error::Unauthenticated),
             Rotation::Reused(session) => {
                 sessions::revoke(&txn, session.id, "refresh_token_reuse", now).await?;
-                let summary = "a used refresh token was presented again; the session was revoked";
-                let mut reuse =
-                    event("auth.refresh_reuse", None, Some(session.user_id), summary, now);
-                reuse.resource = format!("session/{}", session.id);
+                let reuse = AuditEvent::new("auth.refresh_reuse", now)
+                    .subject(session.user_id)
+                    .resource("session", session.id)
+                    .summary("a used refresh token was presented again; the session was revoked");
                 audit::record(&txn, reuse).await?;
                 txn.commit().await?;
                 tracing::warn!(
@@ -180,7 +195,7 @@ impl AuthService {
                 Err(Error::Unauthenticated)
             }
             Rotation::Rotated(session) => {
-                if session.revoked_at.is_some() || session.expires_at <= now {
+                if !session.is_live(now) {
                     return Err(Error::Unauthenticated);
                 }
                 let user = users::find_by_id(&txn, session.user_id)
@@ -211,12 +226,11 @@ impl AuthService {
         let session = sessions::find_by_token(&txn, &token_digest(refresh_token)).await?;
         if let Some(session) = session.filter(|session| session.revoked_at.is_none()) {
             sessions::revoke(&txn, session.id, "logout", now).await?;
-            let summary = "signed out";
-            audit::record(
-                &txn,
-                event("auth.logout", Some(session.user_id), Some(session.user_id), summary, now),
-            )
-            .await?;
+            let signed_out = AuditEvent::new("auth.logout", now)
+                .by_self(session.user_id)
+                .resource("session", session.id)
+                .summary("signed out");
+            audit::record(&txn, signed_out).await?;
         }
         txn.commit().await?;
         Ok(())
@@ -244,9 +258,12 @@ impl AuthService {
             },
         )
         .await?;
-        let mut signed_in = event(action, Some(user.id), Some(user.id), "signed in", now);
-        signed_in.resource = format!("session/{}", session.id);
-        audit::record(&txn, from_client(signed_in, client)).await?;
+        let signed_in = AuditEvent::new(action, now)
+            .by_self(user.id)
+            .resource("session", session.id)
+            .summary("signed in")
+            .client(client);
+        audit::record(&txn, signed_in).await?;
         txn.commit().await?;
         tracing::info!(user_id = %user.id, address = ?client.address, "signed in");
         let (access_token, access_token_expires_at) = self.access_token(user, session.id, now)?;
@@ -268,9 +285,25 @@ impl AuthService {
     }
 }
 
+/// A failed sign-in, for the audit log.
+fn failed_sign_in(
+    now: DateTime<Utc>,
+    subject: Option<uuid::Uuid>,
+    client: &ClientInfo,
+) -> AuditEvent {
+    with_subject(AuditEvent::new("auth.login.failed", now).client(client), subject)
+}
+
+fn with_subject(event: AuditEvent, subject: Option<uuid::Uuid>) -> AuditEvent {
+    match subject {
+        Some(id) => event.subject(id),
+        None => event,
+    }
+}
+
 /// Sign-in checks only that a password is present and not absurdly long;
 /// the policy applies when a password is set.
-fn check_sign_in_password(password: &SecretString) -> Result<()> {
+pub(super) fn check_sign_in_password(password: &SecretString) -> Result<()> {
     let length = password.expose_secret().len();
     if length == 0 {
         return Err(Error::invalid("password", "is required"));

@@ -1,14 +1,15 @@
 //! What every use case shares: the database, the clock, password hashing,
-//! token signing, the sign-in throttle and the settings that shape behaviour.
+//! token signing and sealing, the sign-in throttle, the revocation list and
+//! the settings that shape behaviour.
 
 use std::sync::Arc;
 
 use chrono::Duration;
 
-use super::{notifier::Notifier, throttle::LoginThrottle};
+use super::{notifier::Notifier, revocations::Revocations, throttle::LoginThrottle};
 use crate::{
     clock::Clock,
-    crypto::{AccessTokens, PasswordHasher},
+    crypto::{AccessTokens, PageTokens, PasswordHasher, Sealer},
     google::GoogleClient,
     store::Db,
 };
@@ -38,6 +39,10 @@ pub struct Context {
     pub clock: Arc<dyn Clock>,
     pub hasher: PasswordHasher,
     pub access_tokens: Arc<AccessTokens>,
+    /// Seals secrets at rest (stored replies, Garmin tokens).
+    pub sealer: Sealer,
+    pub pages: PageTokens,
+    pub revocations: Revocations,
     pub throttle: LoginThrottle,
     pub notifier: Arc<dyn Notifier>,
     /// None when Google sign-in is not configured.

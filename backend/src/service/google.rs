@@ -1,21 +1,22 @@
 //! Google sign-in: starting a flow (PKCE, `state`, `nonce`, bound to the
 //! browser that started it) and finishing it as a sign-in, an invite
-//! acceptance or a link to the signed-in account. A Google identity is
-//! never attached to an existing account by matching email.
+//! acceptance, a link to the signed-in account or a re-authentication; and
+//! removing a Google sign-in. A Google identity is never attached to an
+//! existing account by matching email, and linking needs a recent sign-in.
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use chrono::{DateTime, Duration, Utc};
 use sha2::{Digest, Sha256};
 
 use super::{
-    AuthService, Caller, ClientInfo, IssuedTokens,
-    audit::{event, from_client},
+    AuthService, Caller, IssuedTokens,
+    access::require_admin,
     invites::{NewAccountDetails, NewCredential, usable_invite},
 };
 use crate::{
     crypto::{new_opaque_token, token_digest},
-    domain::{Email, Role, Roles, Timezone, User},
-    error::{Error, Result},
+    domain::{AuditEvent, ClientInfo, Email, Role, Roles, SignInMethod, Timezone, User},
+    error::{Error, Reason, Result},
     google::{GoogleError, GoogleIdentity, pkce_challenge},
     store::{
         audit,
@@ -33,6 +34,7 @@ pub enum GooglePurpose {
     SignIn,
     AcceptInvite,
     Link,
+    Reauthenticate,
 }
 
 impl GooglePurpose {
@@ -41,6 +43,7 @@ impl GooglePurpose {
             GooglePurpose::SignIn => "sign_in",
             GooglePurpose::AcceptInvite => "accept_invite",
             GooglePurpose::Link => "link",
+            GooglePurpose::Reauthenticate => "reauthenticate",
         }
     }
 }
@@ -55,19 +58,38 @@ pub struct GoogleAuthorization {
 
 impl AuthService {
     /// Begins a flow; returns the URL to send the browser to and when the
-    /// flow expires.
+    /// flow expires. Anyone may start one, so it is limited per client
+    /// address like every credential check.
     pub async fn start_google(
         &self,
         caller: Option<&Caller>,
+        client: &ClientInfo,
         purpose: GooglePurpose,
         browser_binding_hash: &str,
         invite_token: Option<&str>,
     ) -> Result<(String, DateTime<Utc>)> {
         let user_id = match purpose {
-            GooglePurpose::Link => Some(caller.ok_or(Error::Unauthenticated)?.user_id),
+            GooglePurpose::Link | GooglePurpose::Reauthenticate => {
+                Some(caller.ok_or(Error::Unauthenticated)?.user_id)
+            }
             GooglePurpose::SignIn | GooglePurpose::AcceptInvite => None,
         };
         let google = self.google()?;
+        self.context.throttle.check_address(client.address)?;
+        if let Some(caller) = caller.filter(|_| user_id.is_some()) {
+            // Fail before the trip to Google, not after it.
+            let linked = self.active_caller(caller).await?.user.google_linked;
+            match purpose {
+                GooglePurpose::Link if linked => {
+                    return Err(Error::refused(Reason::GoogleAlreadyLinked));
+                }
+                GooglePurpose::Link => self.require_recent_sign_in(caller).await?,
+                GooglePurpose::Reauthenticate if !linked => {
+                    return Err(Error::refused(Reason::GoogleNotLinked));
+                }
+                _ => {}
+            }
+        }
         let now = self.context.clock.now();
         let invite_token_hash = match (purpose, invite_token) {
             (GooglePurpose::AcceptInvite, Some(token)) => {
@@ -89,7 +111,6 @@ impl AuthService {
             .map_err(unavailable)?;
         let expires_at = now + FLOW_LIFETIME;
         let txn = self.context.db.begin().await?;
-        google_logins::purge(&txn, now - Duration::days(1)).await?;
         google_logins::insert(
             &txn,
             PendingGoogleLogin {
@@ -103,7 +124,6 @@ impl AuthService {
                 user_id,
                 created_at: now,
                 expires_at,
-                used_at: None,
             },
         )
         .await?;
@@ -154,9 +174,7 @@ impl AuthService {
             .await?
             .is_some()
         {
-            return Err(Error::AlreadyExists(
-                "this Google account already belongs to a Baton account".to_owned(),
-            ));
+            return Err(Error::refused(Reason::GoogleAccountTaken));
         }
         let credential = NewCredential::Google { subject: identity.subject, name: identity.name };
         let user = self.accept_as_new_account(client, invite_token, credential, details).await?;
@@ -164,44 +182,118 @@ impl AuthService {
         Ok((user, tokens))
     }
 
-    /// Finishes a LINK flow started by the same signed-in user.
+    /// Finishes a LINK flow started by the same signed-in user, whose
+    /// session signed in recently.
     pub async fn link_google(
         &self,
         caller: &Caller,
         client: &ClientInfo,
         authorization: &GoogleAuthorization,
     ) -> Result<User> {
+        self.google()?;
+        self.require_recent_sign_in(caller).await?;
         let (pending, identity) = self.complete_google(GooglePurpose::Link, authorization).await?;
         if pending.user_id != Some(caller.user_id) {
             return Err(Error::Unauthenticated);
         }
         let now = self.context.clock.now();
         let txn = self.context.db.begin().await?;
-        let record =
-            users::find_by_id(&txn, caller.user_id).await?.ok_or(Error::Unauthenticated)?;
+        let record = users::find_by_id(&txn, caller.user_id)
+            .await?
+            .filter(|record| record.user.active)
+            .ok_or(Error::Unauthenticated)?;
         if record.user.google_linked {
-            return Err(Error::FailedPrecondition(
-                "this account already has a Google sign-in".to_owned(),
-            ));
+            return Err(Error::refused(Reason::GoogleAlreadyLinked));
         }
         if users::find_by_google_subject(&txn, &identity.subject).await?.is_some() {
-            return Err(Error::AlreadyExists(
-                "this Google account already belongs to a Baton account".to_owned(),
-            ));
+            return Err(Error::refused(Reason::GoogleAccountTaken));
         }
         let changes =
-            UserChanges { google_subject: Some(&identity.subject), ..UserChanges::default() };
+            UserChanges { google_subject: Some(Some(&identity.subject)), ..UserChanges::default() };
         users::update(&txn, caller.user_id, changes, now).await?;
-        let linked = event(
-            "auth.google_linked",
-            Some(caller.user_id),
-            Some(caller.user_id),
-            "Google sign-in added",
-            now,
-        );
-        audit::record(&txn, from_client(linked, client)).await?;
+        let linked = AuditEvent::new("auth.google_linked", now)
+            .by_self(caller.user_id)
+            .summary("Google sign-in added")
+            .client(client);
+        audit::record(&txn, linked).await?;
         let user =
             users::find_by_id(&txn, caller.user_id).await?.ok_or(Error::Unauthenticated)?.user;
+        txn.commit().await?;
+        Ok(user)
+    }
+
+    /// Finishes a REAUTHENTICATE flow: the Google identity must be the one
+    /// linked to the caller's account. Returns until when the session
+    /// counts as recently signed in.
+    pub async fn reauthenticate_with_google(
+        &self,
+        caller: &Caller,
+        client: &ClientInfo,
+        authorization: &GoogleAuthorization,
+    ) -> Result<DateTime<Utc>> {
+        self.context.throttle.check_address(client.address)?;
+        let (pending, identity) =
+            self.complete_google(GooglePurpose::Reauthenticate, authorization).await?;
+        if pending.user_id != Some(caller.user_id) {
+            return Err(Error::Unauthenticated);
+        }
+        let owner = users::find_by_google_subject(self.context.db.reader(), &identity.subject)
+            .await?
+            .filter(|record| record.user.active);
+        if owner.is_none_or(|record| record.user.id != caller.user_id) {
+            return Err(Error::refused(Reason::GoogleAccountMismatch));
+        }
+        self.mark_signed_in(caller, client, "Google").await
+    }
+
+    /// Removes the Google sign-in of the caller's own account (with a
+    /// recent sign-in, keeping a password) or, for an admin, of `user_id`'s.
+    pub async fn unlink_google(
+        &self,
+        caller: &Caller,
+        client: &ClientInfo,
+        user_id: Option<uuid::Uuid>,
+    ) -> Result<User> {
+        let target = user_id.unwrap_or(caller.user_id);
+        let by_admin = if target == caller.user_id {
+            self.require_recent_sign_in(caller).await?;
+            false
+        } else {
+            require_admin(&self.context, caller).await?;
+            true
+        };
+        let now = self.context.clock.now();
+        let txn = self.context.db.begin().await?;
+        let record = users::find_by_id(&txn, target).await?.ok_or(if by_admin {
+            Error::NotFound("user")
+        } else {
+            Error::Unauthenticated
+        })?;
+        if !record.user.google_linked {
+            return Err(Error::refused(Reason::GoogleNotLinked));
+        }
+        if !by_admin && !record.user.has_password {
+            return Err(Error::refused(Reason::LastSignInMethod));
+        }
+        users::update(
+            &txn,
+            target,
+            UserChanges { google_subject: Some(None), ..UserChanges::default() },
+            now,
+        )
+        .await?;
+        let remaining = User { google_linked: false, ..record.user.clone() }.sign_in_methods();
+        let by = if by_admin { "by an admin" } else { "by you" };
+        let removed = AuditEvent::new("auth.google_unlinked", now)
+            .actor(caller.user_id)
+            .subject(target)
+            .summary(format!(
+                "Google sign-in removed {by}; sign in with {}",
+                SignInMethod::describe(&remaining)
+            ))
+            .client(client);
+        audit::record(&txn, removed).await?;
+        let user = users::find_by_id(&txn, target).await?.ok_or(Error::NotFound("user"))?.user;
         txn.commit().await?;
         Ok(user)
     }
@@ -230,7 +322,8 @@ impl AuthService {
             .await
             .map_err(|error| match error {
                 GoogleError::Unavailable(why) => {
-                    Error::Unavailable(format!("Google is unavailable: {why}"))
+                    tracing::warn!(reason = %why, "Google is unavailable");
+                    Error::refused(Reason::GoogleUnavailable)
                 }
                 GoogleError::Rejected(why) => {
                     tracing::info!(reason = %why, "Google sign-in rejected");
@@ -271,30 +364,22 @@ impl AuthService {
         .await
         // An existing account with this email is never taken over.
         .map_err(|_| Error::Unauthenticated)?;
-        let created = event(
-            "auth.signed_up",
-            Some(record.user.id),
-            Some(record.user.id),
-            "signed up with Google",
-            now,
-        );
-        audit::record(&txn, from_client(created, client)).await?;
+        let created = AuditEvent::new("auth.signed_up", now)
+            .by_self(record.user.id)
+            .summary("signed up with Google")
+            .client(client);
+        audit::record(&txn, created).await?;
         txn.commit().await?;
         Ok(record.user)
     }
 
     fn google(&self) -> Result<&crate::google::GoogleClient> {
-        self.context
-            .google
-            .as_ref()
-            .ok_or_else(|| Error::FailedPrecondition("Google sign-in is not configured".to_owned()))
+        self.context.google.as_ref().ok_or(Error::refused(Reason::GoogleNotConfigured))
     }
 }
 
 fn unavailable(error: GoogleError) -> Error {
-    match error {
-        GoogleError::Unavailable(why) | GoogleError::Rejected(why) => {
-            Error::Unavailable(format!("Google is unavailable: {why}"))
-        }
-    }
+    let (GoogleError::Unavailable(why) | GoogleError::Rejected(why)) = error;
+    tracing::warn!(reason = %why, "Google is unavailable");
+    Error::refused(Reason::GoogleUnavailable)
 }

@@ -1,23 +1,21 @@
 //! Joining Baton: self sign-up (when enabled) and accepting an invite —
 //! as a new person with a password (or Google, see `google.rs`), or with
 //! an existing account the invitee is signed in to. An invite never sets
-//! the password of an account that already has a credential.
-
-use sea_orm::DatabaseTransaction;
+//! the password of an account that already has a credential, and only
+//! works while its account and its coach are still active.
 
 use super::{
-    AuthService, Caller, ClientInfo, IssuedTokens,
-    audit::{event, from_client},
-    passwords::{MAX_ONE_TIME_TOKEN_LEN, unusable},
+    AuthService, Caller, IssuedTokens, passwords::MAX_ONE_TIME_TOKEN_LEN, passwords::unusable,
 };
 use crate::{
     crypto::token_digest,
-    domain::{DisplayName, Email, Password, Role, Roles, Timezone, User},
-    error::{Error, Result},
+    domain::{
+        AuditEvent, ClientInfo, DisplayName, Email, InviteState, OneTimeToken, Password, Purpose,
+        Role, Roles, Timezone, User,
+    },
+    error::{Error, Reason, Result},
     store::{
-        audit,
-        one_time_tokens::{self, InviteState, OneTimeToken, Purpose},
-        roster,
+        Connection, Transaction, audit, one_time_tokens, roster,
         users::{self, NewUser, UserChanges},
     },
 };
@@ -47,11 +45,6 @@ pub struct InvitePreview {
     pub expires_at: chrono::DateTime<chrono::Utc>,
 }
 
-/// The roles an invite grants, as stored.
-pub(super) fn invite_roles(token: &OneTimeToken) -> Roles {
-    Roles::from_names(token.roles.split(',').filter(|name| !name.is_empty()))
-}
-
 impl AuthService {
     /// FAILED_PRECONDITION unless self-registration is on; checked before
     /// the request's fields, so the answer does not depend on them.
@@ -59,7 +52,7 @@ impl AuthService {
         if self.context.settings.self_signup {
             Ok(())
         } else {
-            Err(Error::FailedPrecondition("self-registration is turned off".to_owned()))
+            Err(Error::refused(Reason::SelfSignupDisabled))
         }
     }
 
@@ -91,9 +84,11 @@ impl AuthService {
             },
         )
         .await?;
-        let created =
-            event("auth.signed_up", Some(record.user.id), Some(record.user.id), "signed up", now);
-        audit::record(&txn, from_client(created, client)).await?;
+        let created = AuditEvent::new("auth.signed_up", now)
+            .by_self(record.user.id)
+            .summary("signed up")
+            .client(client);
+        audit::record(&txn, created).await?;
         txn.commit().await?;
         let tokens = self.start_session(client, &record.user, "auth.login.succeeded").await?;
         Ok((record.user, tokens))
@@ -110,7 +105,7 @@ impl AuthService {
         Ok(InvitePreview {
             email: token.email.clone().unwrap_or_default(),
             inviter_display_name: inviter.unwrap_or_else(|| "Baton".to_owned()),
-            roles: invite_roles(&token),
+            roles: token.roles.clone(),
             expires_at: token.expires_at,
         })
     }
@@ -149,12 +144,14 @@ impl AuthService {
         let now = self.context.clock.now();
         let txn = self.context.db.begin().await?;
         let token = usable_invite(&txn, invite_token, now).await?;
-        let record =
-            users::find_by_id(&txn, caller.user_id).await?.ok_or(Error::Unauthenticated)?;
+        let record = users::find_by_id(&txn, caller.user_id)
+            .await?
+            .filter(|record| record.user.active)
+            .ok_or(Error::Unauthenticated)?;
         let addressed_to_caller = token.user_id.is_none_or(|id| id == caller.user_id)
             && record.user.email.as_deref().map(str::to_lowercase) == token.email;
         if !addressed_to_caller {
-            return Err(Error::PermissionDenied);
+            return Err(Error::refused(Reason::InviteAddressedElsewhere));
         }
         let user = self.grant(&txn, &token, record.user, client).await?;
         txn.commit().await?;
@@ -174,17 +171,13 @@ impl AuthService {
         let now = self.context.clock.now();
         let txn = self.context.db.begin().await?;
         let token = usable_invite(&txn, invite_token, now).await?;
-        let email = token
-            .email
-            .as_deref()
-            .map(Email::parse)
-            .and_then(Result::ok)
-            .ok_or_else(|| unusable("invite"))?;
+        let email =
+            token.email.as_deref().map(Email::parse).and_then(Result::ok).ok_or_else(unusable)?;
         // An account an admin prepared is the invite's own account, found
         // by id (its email may have been corrected since); otherwise the
         // address must not belong to anyone yet.
         let existing = match token.user_id {
-            Some(id) => Some(users::find_by_id(&txn, id).await?.ok_or_else(|| unusable("invite"))?),
+            Some(id) => Some(users::find_by_id(&txn, id).await?.ok_or_else(unusable)?),
             None => users::find_by_email(&txn, &email).await?,
         };
         let google_name = match &credential {
@@ -200,10 +193,7 @@ impl AuthService {
 
         let user = match existing {
             Some(record) if record.password_hash.is_some() || record.user.google_linked => {
-                return Err(Error::FailedPrecondition(
-                    "an account with this email already exists: sign in, then accept the invite"
-                        .to_owned(),
-                ));
+                return Err(Error::refused(Reason::AccountExists));
             }
             // An account an admin created, waiting for its first credential.
             Some(record) if token.user_id == Some(record.user.id) => {
@@ -214,13 +204,13 @@ impl AuthService {
                 let changes = UserChanges {
                     display_name: chosen_name.as_ref().map(DisplayName::as_str),
                     timezone: details.timezone.as_ref().map(Timezone::as_str),
-                    google_subject: google_subject.as_deref(),
+                    google_subject: google_subject.as_deref().map(Some),
                     ..UserChanges::default()
                 };
                 users::update(&txn, record.user.id, changes, now).await?;
                 record.user
             }
-            Some(_) => return Err(unusable("invite")),
+            Some(_) => return Err(unusable()),
             None => {
                 let name = chosen_name
                     .or_else(|| DisplayName::parse(email.local_part()).ok())
@@ -250,29 +240,29 @@ impl AuthService {
     /// Gives `user` what the invite grants and uses the invite up.
     async fn grant(
         &self,
-        txn: &DatabaseTransaction,
+        txn: &Transaction,
         token: &OneTimeToken,
         user: User,
         client: &ClientInfo,
     ) -> Result<User> {
         let now = self.context.clock.now();
         if token.coach_id == Some(user.id) {
-            return Err(Error::FailedPrecondition(
-                "a coach cannot accept their own invite".to_owned(),
-            ));
+            return Err(Error::refused(Reason::OwnInvite));
         }
         if !one_time_tokens::consume(txn, token.id, user.id, now).await? {
-            return Err(unusable("invite"));
+            return Err(unusable());
         }
-        let roles: Roles = user.roles.iter().chain(invite_roles(token).iter()).collect();
+        let roles: Roles = user.roles.iter().chain(token.roles.iter()).collect();
         users::set_roles(txn, user.id, &roles).await?;
         if let Some(coach_id) = token.coach_id {
             roster::link(txn, coach_id, user.id, now).await?;
         }
-        let mut accepted =
-            event("roster.invite_accepted", Some(user.id), Some(user.id), "invite accepted", now);
-        accepted.resource = format!("invite/{}", token.id);
-        audit::record(txn, from_client(accepted, client)).await?;
+        let accepted = AuditEvent::new("roster.invite_accepted", now)
+            .by_self(user.id)
+            .resource("invite", token.id)
+            .summary("invite accepted")
+            .client(client);
+        audit::record(txn, accepted).await?;
         users::find_by_id(txn, user.id)
             .await?
             .map(|record| record.user)
@@ -289,20 +279,34 @@ impl NewCredential {
     }
 }
 
-/// The invite behind a token, if it can still be accepted.
-pub(super) async fn usable_invite<C: sea_orm::ConnectionTrait>(
+/// The invite behind a token, if it can still be accepted: pending, its
+/// prepared account (if any) active, and its coach (if any) still an
+/// active coach. One answer for every reason it cannot.
+pub(super) async fn usable_invite<C: Connection>(
     db: &C,
     invite_token: &str,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<OneTimeToken> {
     if invite_token.is_empty() || invite_token.len() > MAX_ONE_TIME_TOKEN_LEN {
-        return Err(unusable("invite"));
+        return Err(unusable());
     }
     let token = one_time_tokens::find_by_hash(db, Purpose::Invite, &token_digest(invite_token))
         .await?
-        .ok_or_else(|| unusable("invite"))?;
+        .ok_or_else(unusable)?;
     if InviteState::of(&token, now) != InviteState::Pending {
-        return Err(unusable("invite"));
+        return Err(unusable());
+    }
+    if let Some(user_id) = token.user_id {
+        let active = users::find_by_id(db, user_id).await?.is_some_and(|r| r.user.active);
+        if !active {
+            return Err(unusable());
+        }
+    }
+    if let Some(coach_id) = token.coach_id {
+        let coach = users::find_by_id(db, coach_id).await?;
+        if !coach.is_some_and(|r| r.user.active && r.user.roles.contains(Role::Coach)) {
+            return Err(unusable());
+        }
     }
     Ok(token)
 }

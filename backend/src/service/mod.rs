@@ -1,7 +1,8 @@
 //! Use cases. Every decision about who may do what, in which order and in
 //! which transaction lives here. Services take the [`Caller`] first (or a
-//! proof of role such as [`Admin`]) and only parsed types; they know
-//! nothing of gRPC.
+//! proof of role such as [`Admin`] or [`Coach`], which only this module can
+//! make) and only parsed types; they return domain types and know nothing
+//! of gRPC or of how rows are stored.
 
 mod access;
 mod audit;
@@ -12,22 +13,28 @@ mod google;
 mod idempotency;
 mod invites;
 mod notifier;
+mod paging;
 mod passwords;
+mod reauthentication;
+mod retention;
+mod revocations;
 mod roster;
 mod sessions;
 mod throttle;
 mod users;
 
-pub use access::Admin;
+pub use access::{Admin, Coach, InviteManager};
 pub use audit::{AuditEntry, AuditService};
 pub use auth::{AuthService, IssuedTokens, SESSION_LIFETIME, SignInOptions};
-pub use caller::{Caller, ClientInfo};
+pub use caller::Caller;
 pub use context::{Context, Settings};
 pub use google::{GoogleAuthorization, GooglePurpose};
-pub use idempotency::IdempotencyService;
+pub use idempotency::REPLAY_WINDOW;
 pub use invites::{InvitePreview, NewAccountDetails};
 pub use notifier::{Notifier, ShowLinkOnly};
-pub use roster::{InviteScope, InviteView, Linked, RosterService};
-pub use sessions::SessionView;
+pub use retention::{PURGE_INTERVAL, Purged, Retention};
+pub use revocations::{POLL_INTERVAL, Revocations};
+pub use roster::{InviteView, Linked, RosterService};
+pub use sessions::{RECENT_SIGN_IN, SessionView};
 pub use throttle::{LoginThrottle, ThrottleSettings};
 pub use users::{AccountChanges, NewAccount, OneTimeLink, Overview, ProfileChanges, UserService};

@@ -1,21 +1,18 @@
 //! Setting and changing passwords: the operator's commands, reset links
 //! issued by admins, and a signed-in user's own change.
 
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 
-use super::{
-    AuthService, Caller, ClientInfo,
-    audit::{event, from_client},
-    throttle::AccountState,
-};
+use super::{AuthService, Caller, reauthentication::account_key};
 use crate::{
     crypto::token_digest,
-    domain::{DisplayName, Email, Password, Role, Roles, User},
-    error::{Error, Result},
+    domain::{
+        AuditEvent, ClientInfo, DisplayName, Email, Password, Purpose, Role, Roles, SignInMethod,
+        User,
+    },
+    error::{Error, Reason, Result},
     store::{
-        audit,
-        one_time_tokens::{self, Purpose},
-        sessions,
+        audit, one_time_tokens, sessions,
         users::{self, NewUser},
     },
 };
@@ -23,15 +20,10 @@ use crate::{
 /// Longest one-time token worth looking up (ours are 43 characters).
 pub(super) const MAX_ONE_TIME_TOKEN_LEN: usize = 256;
 
-/// The one answer for a reset or invite token that cannot be used, so the
-/// reply does not tell unknown from used, revoked or expired.
-pub(super) fn unusable(what: &str) -> Error {
-    Error::FailedPrecondition(format!("this {what} link is invalid, used or expired"))
-}
-
-/// Throttle key for password checks of a signed-in user.
-fn user_key(user_id: uuid::Uuid) -> String {
-    format!("user:{user_id}")
+/// The one answer for a reset or invite link that cannot be used, so the
+/// reply does not tell unknown from used, revoked, expired or inactive.
+pub(super) fn unusable() -> Error {
+    Error::refused(Reason::LinkUnusable)
 }
 
 impl AuthService {
@@ -59,9 +51,10 @@ impl AuthService {
             },
         )
         .await?;
-        let summary = "administrator created by an operator";
-        audit::record(&txn, event("user.created", None, Some(record.user.id), summary, now))
-            .await?;
+        let created = AuditEvent::new("user.created", now)
+            .subject(record.user.id)
+            .summary("administrator created by an operator");
+        audit::record(&txn, created).await?;
         txn.commit().await?;
         tracing::info!(user_id = %record.user.id, "administrator created");
         Ok(record.user)
@@ -79,25 +72,27 @@ impl AuthService {
         let record = users::find_by_email(&txn, email).await?.ok_or(Error::NotFound("user"))?;
         users::set_password_hash(&txn, record.user.id, password_hash, now).await?;
         sessions::revoke_all_for_user(&txn, record.user.id, "password_reset", now).await?;
-        let summary = "password reset by an operator";
-        audit::record(&txn, event("auth.password_reset", None, Some(record.user.id), summary, now))
-            .await?;
+        let reset = AuditEvent::new("auth.password_reset", now)
+            .subject(record.user.id)
+            .summary("password reset by an operator; signed out everywhere");
+        audit::record(&txn, reset).await?;
         txn.commit().await?;
         self.context.throttle.record_success(email.normalized()).await?;
         Ok(record.user)
     }
 
-    /// Sets a new password with a reset token an admin issued, signing the
-    /// user out everywhere. The token works once.
+    /// Sets a new password with a reset token an admin issued and signs the
+    /// user out everywhere; returns how the account can sign in now. The
+    /// token works once, and only for an active account.
     pub async fn reset_password(
         &self,
         client: &ClientInfo,
         reset_token: &str,
         password: Password,
-    ) -> Result<()> {
+    ) -> Result<Vec<SignInMethod>> {
         self.context.throttle.check_address(client.address)?;
         if reset_token.is_empty() || reset_token.len() > MAX_ONE_TIME_TOKEN_LEN {
-            return Err(unusable("reset"));
+            return Err(unusable());
         }
         let password_hash = self.context.hasher.hash(password.into_secret()).await?;
         let now = self.context.clock.now();
@@ -105,32 +100,34 @@ impl AuthService {
         let token =
             one_time_tokens::find_by_hash(&txn, Purpose::PasswordReset, &token_digest(reset_token))
                 .await?
-                .ok_or_else(|| unusable("reset"))?;
-        let user_id = token.user_id.ok_or_else(|| unusable("reset"))?;
-        let record = users::find_by_id(&txn, user_id).await?.ok_or_else(|| unusable("reset"))?;
+                .ok_or_else(unusable)?;
+        let user_id = token.user_id.ok_or_else(unusable)?;
+        let record = users::find_by_id(&txn, user_id)
+            .await?
+            .filter(|record| record.user.active)
+            .ok_or_else(unusable)?;
         if !one_time_tokens::consume(&txn, token.id, user_id, now).await? {
-            return Err(unusable("reset"));
+            return Err(unusable());
         }
         users::set_password_hash(&txn, user_id, password_hash, now).await?;
         sessions::revoke_all_for_user(&txn, user_id, "password_reset", now).await?;
-        let reset = event(
-            "auth.password_reset",
-            Some(user_id),
-            Some(user_id),
-            "password reset with a link",
-            now,
-        );
-        audit::record(&txn, from_client(reset, client)).await?;
+        let methods = User { has_password: true, ..record.user.clone() }.sign_in_methods();
+        let reset = AuditEvent::new("auth.password_reset", now)
+            .by_self(user_id)
+            .summary(format!(
+                "password reset with a link; signed out everywhere; sign in with {}",
+                SignInMethod::describe(&methods)
+            ))
+            .client(client);
+        audit::record(&txn, reset).await?;
         txn.commit().await?;
-        if let Some(email) = record.user.email.as_deref().and_then(|email| Email::parse(email).ok())
-        {
-            self.context.throttle.record_success(email.normalized()).await?;
-        }
-        Ok(())
+        self.context.throttle.record_success(&account_key(&record.user)).await?;
+        Ok(methods)
     }
 
     /// Changes (or, for a Google-only account, sets) the caller's password.
-    /// Returns how many other sessions were revoked.
+    /// The current password is proof enough; a first password needs a
+    /// recent sign-in instead. Returns how many other sessions were revoked.
     pub async fn change_password(
         &self,
         caller: &Caller,
@@ -139,35 +136,19 @@ impl AuthService {
         new: Password,
         revoke_other_sessions: bool,
     ) -> Result<u64> {
-        use secrecy::ExposeSecret;
-        let record = users::find_by_id(self.context.db.reader(), caller.user_id)
-            .await?
-            .filter(|record| record.user.active)
-            .ok_or(Error::Unauthenticated)?;
-        match record.password_hash.clone() {
-            Some(hash) => {
-                let key = user_key(caller.user_id);
-                if self.context.throttle.account_state(&key).await? == AccountState::Locked {
-                    return Err(Error::ResourceExhausted(
-                        "too many wrong passwords; try again later".to_owned(),
-                    ));
-                }
-                if current.expose_secret().is_empty() {
-                    return Err(Error::invalid("current_password", "is required"));
-                }
-                if !self.context.hasher.verify(current, Some(hash)).await? {
-                    self.context.throttle.record_failure(&key).await?;
-                    return Err(Error::invalid("current_password", "is not your current password"));
-                }
-                self.context.throttle.record_success(&key).await?;
+        let record = self.active_caller(caller).await?;
+        match record.password_hash.is_some() {
+            true if current.expose_secret().is_empty() => {
+                return Err(Error::invalid("current_password", "is required"));
             }
-            None if !current.expose_secret().is_empty() => {
+            true => self.verify_own_password(client, &record, current, "current_password").await?,
+            false if !current.expose_secret().is_empty() => {
                 return Err(Error::invalid(
                     "current_password",
                     "must be empty: this account has no password yet",
                 ));
             }
-            None => {}
+            false => self.require_recent_sign_in(caller).await?,
         }
         let password_hash = self.context.hasher.hash(new.into_secret()).await?;
         let now = self.context.clock.now();
@@ -185,15 +166,11 @@ impl AuthService {
         } else {
             0
         };
-        let summary = format!("password changed; {revoked} other session(s) signed out");
-        let changed = event(
-            "auth.password_changed",
-            Some(caller.user_id),
-            Some(caller.user_id),
-            summary,
-            now,
-        );
-        audit::record(&txn, from_client(changed, client)).await?;
+        let changed = AuditEvent::new("auth.password_changed", now)
+            .by_self(caller.user_id)
+            .summary(format!("password changed; {revoked} other session(s) signed out"))
+            .client(client);
+        audit::record(&txn, changed).await?;
         txn.commit().await?;
         Ok(revoked)
     }

@@ -4,18 +4,22 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::{
-    Caller, ClientInfo, Context,
-    access::{Admin, current_admin, require_admin},
-    audit::{event, from_client},
+    Caller, Context,
+    access::{Admin, Coach, InviteManager, require_admin, require_coach, require_invite_manager},
+    idempotency::{Claim, CreatedWithLink, Once},
+    paging,
     users::OneTimeLink,
 };
 use crate::{
     crypto::{new_opaque_token, token_digest},
-    domain::{Email, Page, Role, User},
-    error::{Error, Result},
+    domain::{
+        AuditEvent, ClientInfo, Email, IdempotencyKey, InviteState, OneTimeToken, PageRequest,
+        PageScope, Purpose, Role, User,
+    },
+    error::{Error, Reason, Result},
     store::{
-        audit,
-        one_time_tokens::{self, InviteState, NewToken, OneTimeToken, PendingScope, Purpose},
+        Connection, audit,
+        one_time_tokens::{self, NewToken, PendingScope},
         roster, users,
     },
 };
@@ -28,20 +32,22 @@ pub struct InviteView {
     pub inviter_display_name: String,
 }
 
+/// The state filter name for page-token scopes.
+fn state_name(state: Option<InviteState>) -> &'static str {
+    match state {
+        None => "",
+        Some(InviteState::Pending) => "pending",
+        Some(InviteState::Accepted) => "accepted",
+        Some(InviteState::Revoked) => "revoked",
+        Some(InviteState::Expired) => "expired",
+    }
+}
+
 /// Someone on the other side of a coach–athlete link.
 #[derive(Debug, Clone)]
 pub struct Linked {
     pub user: User,
     pub linked_at: DateTime<Utc>,
-}
-
-/// Who a ListInvites call may see.
-#[derive(Debug, Clone, Copy)]
-pub enum InviteScope {
-    /// The caller's own invites (a coach).
-    Own,
-    /// Everyone's, or one inviter's (an admin).
-    Any(Option<Uuid>),
 }
 
 /// Roster use cases.
@@ -55,97 +61,111 @@ impl RosterService {
         Self { context }
     }
 
+    /// Proof that the caller may use the coach's roster RPCs.
+    pub fn coach(&self, caller: &Caller) -> Result<Coach> {
+        require_coach(caller)
+    }
+
+    /// Proof that the caller may list and revoke invites: a coach their
+    /// own, an admin (checked in the database) anyone's.
+    pub async fn invite_manager(&self, caller: &Caller) -> Result<InviteManager> {
+        require_invite_manager(&self.context, caller).await
+    }
+
     /// A coach invites a person by email to become their athlete. A pending
-    /// invite from the same coach to the same address is replaced.
+    /// invite from the same coach to the same address is replaced. With an
+    /// idempotency key, a retry gets the first reply back.
     pub async fn invite_athlete(
         &self,
-        caller: &Caller,
+        coach: &Coach,
         client: &ClientInfo,
         email: &Email,
+        key: Option<&IdempotencyKey>,
     ) -> Result<(InviteView, OneTimeLink)> {
-        caller.require(Role::Coach)?;
         let now = self.context.clock.now();
         let token = new_opaque_token();
         let expires_at = now + self.context.settings.invite_lifetime;
+        let once = Once::new(&self.context, coach.id(), "InviteAthlete", key);
         let txn = self.context.db.begin().await?;
-        let coach =
-            users::find_by_id(&txn, caller.user_id).await?.ok_or(Error::Unauthenticated)?.user;
+        if let Claim::Replay(first) = once.claim::<CreatedWithLink>(&txn).await? {
+            let invite = one_time_tokens::find_by_id(&txn, first.id)
+                .await?
+                .ok_or(Error::NotFound("invite"))?;
+            let view = self.view(&txn, invite, now).await?;
+            txn.rollback().await?;
+            return Ok((view, OneTimeLink { url: first.url, expires_at: first.expires_at }));
+        }
+        let me = users::find_by_id(&txn, coach.id())
+            .await?
+            .filter(|record| record.user.active)
+            .ok_or(Error::Unauthenticated)?
+            .user;
         if let Some(existing) = users::find_by_email(&txn, email).await? {
-            if existing.user.id == coach.id {
+            if existing.user.id == me.id {
                 return Err(Error::invalid("email", "is your own address"));
             }
-            if roster::link_time(&txn, coach.id, existing.user.id).await?.is_some() {
-                return Err(Error::FailedPrecondition(
-                    "this person is already your athlete".to_owned(),
-                ));
+            if roster::link_time(&txn, me.id, existing.user.id).await?.is_some() {
+                return Err(Error::refused(Reason::AlreadyYourAthlete));
             }
         }
-        let scope = PendingScope::Invite { created_by: coach.id, email: email.normalized() };
-        one_time_tokens::revoke_pending(&txn, Purpose::Invite, scope, now).await?;
+        let scope = PendingScope::InvitesTo { created_by: me.id, email: email.normalized() };
+        one_time_tokens::revoke_pending(&txn, scope, now).await?;
         let invite = one_time_tokens::insert(
             &txn,
             NewToken {
                 purpose: Purpose::Invite,
                 token_hash: token_digest(&token),
                 email: Some(email.normalized().to_owned()),
-                roles: Role::Athlete.as_str().to_owned(),
+                roles: [Role::Athlete].into_iter().collect(),
                 user_id: None,
-                coach_id: Some(coach.id),
-                created_by: Some(coach.id),
+                coach_id: Some(me.id),
+                created_by: Some(me.id),
                 now,
                 expires_at,
             },
         )
         .await?;
-        let mut created =
-            event("roster.invite_created", Some(coach.id), None, "athlete invited", now);
-        created.resource = format!("invite/{}", invite.id);
-        audit::record(&txn, from_client(created, client)).await?;
-        txn.commit().await?;
+        let created = AuditEvent::new("roster.invite_created", now)
+            .actor(me.id)
+            .resource("invite", invite.id)
+            .summary("athlete invited")
+            .client(client);
+        audit::record(&txn, created).await?;
         let url = self.context.settings.link("invite", &token);
-        self.context.notifier.invite_created(email.as_str(), &coach.display_name, &url);
+        once.record(&txn, &CreatedWithLink { id: invite.id, url: url.clone(), expires_at }).await?;
+        txn.commit().await?;
+        self.context.notifier.invite_created(email.as_str(), &me.display_name, &url);
         let view = InviteView {
             state: InviteState::of(&invite, now),
             invite,
-            inviter_display_name: coach.display_name,
+            inviter_display_name: me.display_name,
         };
         Ok((view, OneTimeLink { url, expires_at }))
     }
 
-    /// Decides whose invites the caller may list: a coach their own, an
-    /// admin anyone's.
-    pub async fn invite_scope(
-        &self,
-        caller: &Caller,
-        inviter: Option<Uuid>,
-    ) -> Result<InviteScope> {
-        if caller.roles.contains(Role::Admin) {
-            require_admin(&self.context, caller).await?;
-            return Ok(InviteScope::Any(inviter));
-        }
-        caller.require(Role::Coach)?;
-        match inviter {
-            Some(other) if other != caller.user_id => Err(Error::PermissionDenied),
-            _ => Ok(InviteScope::Own),
-        }
-    }
-
-    /// Invites, newest first.
+    /// Invites, newest first: a coach sees their own (naming another
+    /// inviter is PERMISSION_DENIED), an admin anyone's or one inviter's.
     pub async fn list_invites(
         &self,
-        caller: &Caller,
-        scope: InviteScope,
+        manager: &InviteManager,
+        inviter: Option<Uuid>,
         state: Option<InviteState>,
-        page: &Page,
+        request: &PageRequest,
     ) -> Result<(Vec<InviteView>, String)> {
-        let inviter = match scope {
-            InviteScope::Own => Some(caller.user_id),
-            InviteScope::Any(inviter) => inviter,
+        let me = manager.caller().user_id;
+        let inviter = match manager {
+            InviteManager::Admin(_) => inviter,
+            InviteManager::Coach(_) if inviter.is_none_or(|id| id == me) => Some(me),
+            InviteManager::Coach(_) => return Err(Error::PermissionDenied),
         };
+        let scope = PageScope::new("ListInvites", me)
+            .field("inviter_id", &inviter.map(|id| id.to_string()).unwrap_or_default())
+            .field("status", state_name(state));
+        let cursor = paging::open(&self.context.pages, request, &scope)?;
         let now = self.context.clock.now();
         let db = self.context.db.reader();
-        let rows = one_time_tokens::list_invites(db, inviter, state, now, page).await?;
-        let (rows, next) = page.finish(rows);
+        let rows = one_time_tokens::list_invites(db, inviter, state, now, &cursor.page).await?;
+        let (rows, next) = cursor.finish(rows);
         let inviter_ids: Vec<Uuid> = rows.iter().filter_map(|row| row.created_by).collect();
         let inviters = users::find_many(db, &inviter_ids).await?;
         let views = rows
@@ -162,69 +182,56 @@ impl RosterService {
         Ok((views, next))
     }
 
-    /// PERMISSION_DENIED unless the caller may manage invites at all (a
-    /// coach, or someone whose token says admin; admin rights are then
-    /// re-checked in the database).
-    pub fn may_manage_invites(&self, caller: &Caller) -> Result<()> {
-        if caller.roles.contains(Role::Admin) || caller.roles.contains(Role::Coach) {
-            Ok(())
-        } else {
-            Err(Error::PermissionDenied)
-        }
-    }
-
     /// A coach revokes one of their own invites; an admin any. Revoking a
     /// revoked or expired invite is OK; an accepted one cannot be revoked.
     pub async fn revoke_invite(
         &self,
-        caller: &Caller,
+        manager: &InviteManager,
         client: &ClientInfo,
         invite_id: Uuid,
     ) -> Result<InviteView> {
-        let admin = current_admin(&self.context, caller).await?;
-        if admin.is_none() {
-            caller.require(Role::Coach)?;
-        }
+        let me = manager.caller().user_id;
+        let is_admin = matches!(manager, InviteManager::Admin(_));
         let now = self.context.clock.now();
         let txn = self.context.db.begin().await?;
         let invite = one_time_tokens::find_by_id(&txn, invite_id)
             .await?
-            .filter(|invite| invite.purpose == "invite")
-            .filter(|invite| admin.is_some() || invite.created_by == Some(caller.user_id));
+            .filter(|invite| invite.purpose == Purpose::Invite)
+            .filter(|invite| is_admin || invite.created_by == Some(me));
         let Some(invite) = invite else {
-            return Err(if admin.is_some() {
-                Error::NotFound("invite")
-            } else {
-                Error::PermissionDenied
-            });
+            return Err(if is_admin { Error::NotFound("invite") } else { Error::PermissionDenied });
         };
         match InviteState::of(&invite, now) {
-            InviteState::Accepted => {
-                return Err(Error::FailedPrecondition(
-                    "the invite was already accepted".to_owned(),
-                ));
-            }
+            InviteState::Accepted => return Err(Error::refused(Reason::InviteAlreadyAccepted)),
             InviteState::Pending => {
                 one_time_tokens::revoke(&txn, invite.id, now).await?;
-                let mut revoked = event(
-                    "roster.invite_revoked",
-                    Some(caller.user_id),
-                    None,
-                    "invite revoked",
-                    now,
-                );
-                revoked.resource = format!("invite/{}", invite.id);
-                audit::record(&txn, from_client(revoked, client)).await?;
+                let revoked = AuditEvent::new("roster.invite_revoked", now)
+                    .actor(me)
+                    .resource("invite", invite.id)
+                    .summary("invite revoked")
+                    .client(client);
+                audit::record(&txn, revoked).await?;
             }
             InviteState::Revoked | InviteState::Expired => {}
         }
         let invite =
             one_time_tokens::find_by_id(&txn, invite_id).await?.ok_or(Error::NotFound("invite"))?;
+        let view = self.view(&txn, invite, now).await?;
+        txn.commit().await?;
+        Ok(view)
+    }
+
+    /// An invite with its state and its inviter's name.
+    async fn view<C: Connection>(
+        &self,
+        db: &C,
+        invite: OneTimeToken,
+        now: DateTime<Utc>,
+    ) -> Result<InviteView> {
         let inviter_display_name = match invite.created_by {
-            Some(id) => users::find_by_id(&txn, id).await?.map(|record| record.user.display_name),
+            Some(id) => users::find_by_id(db, id).await?.map(|record| record.user.display_name),
             None => None,
         };
-        txn.commit().await?;
         Ok(InviteView {
             state: InviteState::of(&invite, now),
             invite,
@@ -235,13 +242,14 @@ impl RosterService {
     /// A coach's athletes ordered by name, optionally matching `query`.
     pub async fn my_athletes(
         &self,
-        caller: &Caller,
+        coach: &Coach,
         query: &str,
-        page: &Page,
+        request: &PageRequest,
     ) -> Result<(Vec<Linked>, String)> {
-        caller.require(Role::Coach)?;
+        let scope = PageScope::new("ListMyAthletes", coach.id()).field("query", query);
+        let cursor = paging::open(&self.context.pages, request, &scope)?;
         let db = self.context.db.reader();
-        let links = roster::athletes_of(db, caller.user_id).await?;
+        let links = roster::athletes_of(db, coach.id()).await?;
         let mut linked = self.resolve(db, links).await?;
         let query = query.trim().to_lowercase();
         if !query.is_empty() {
@@ -261,12 +269,13 @@ impl RosterService {
                 .cmp(&b.user.display_name.to_lowercase())
                 .then(a.user.id.cmp(&b.user.id))
         });
+        let page = cursor.page;
         let rows: Vec<Linked> = linked
             .into_iter()
             .skip(usize::try_from(page.offset).unwrap_or(usize::MAX))
             .take(usize::try_from(page.fetch_limit()).unwrap_or(usize::MAX))
             .collect();
-        Ok(page.finish(rows))
+        Ok(cursor.finish(rows))
     }
 
     /// An athlete's coaches.
@@ -319,15 +328,13 @@ impl RosterService {
             return Err(Error::PermissionDenied);
         }
         if was_linked {
-            let mut unlinked = event(
-                "roster.unlinked",
-                Some(me),
-                Some(athlete),
-                "coach and athlete unlinked",
-                now,
-            );
-            unlinked.resource = format!("coach/{coach}");
-            audit::record(&txn, from_client(unlinked, client)).await?;
+            let unlinked = AuditEvent::new("roster.unlinked", now)
+                .actor(me)
+                .subject(athlete)
+                .resource("coach", coach)
+                .summary("coach and athlete unlinked")
+                .client(client);
+            audit::record(&txn, unlinked).await?;
         }
         txn.commit().await?;
         Ok(())
@@ -350,30 +357,26 @@ impl RosterService {
         let athlete =
             users::find_by_id(&txn, athlete_id).await?.ok_or(Error::NotFound("athlete"))?.user;
         if !coach.roles.contains(Role::Coach) || !coach.active {
-            return Err(Error::FailedPrecondition("coach_id is not an active coach".to_owned()));
+            return Err(Error::refused(Reason::NotAnActiveCoach));
         }
         if !athlete.roles.contains(Role::Athlete) || !athlete.active {
-            return Err(Error::FailedPrecondition(
-                "athlete_id is not an active athlete".to_owned(),
-            ));
+            return Err(Error::refused(Reason::NotAnActiveAthlete));
         }
         if roster::link_time(&txn, coach_id, athlete_id).await?.is_none() {
             roster::link(&txn, coach_id, athlete_id, now).await?;
-            let mut linked = event(
-                "roster.linked",
-                Some(admin.id()),
-                Some(athlete_id),
-                "linked by an admin",
-                now,
-            );
-            linked.resource = format!("coach/{coach_id}");
-            audit::record(&txn, from_client(linked, client)).await?;
+            let linked = AuditEvent::new("roster.linked", now)
+                .actor(admin.id())
+                .subject(athlete_id)
+                .resource("coach", coach_id)
+                .summary("linked by an admin")
+                .client(client);
+            audit::record(&txn, linked).await?;
         }
         txn.commit().await?;
         Ok(())
     }
 
-    async fn resolve<C: sea_orm::ConnectionTrait>(
+    async fn resolve<C: Connection>(
         &self,
         db: &C,
         links: Vec<(Uuid, DateTime<Utc>)>,

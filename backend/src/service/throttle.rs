@@ -4,18 +4,19 @@
 //! address: a GCRA rate limit on credential-checking RPCs (in memory, per
 //! replica). Both follow the injected clock.
 
-use std::{net::IpAddr, num::NonZeroU32, sync::Arc};
+use std::{
+    net::{IpAddr, Ipv6Addr},
+    num::NonZeroU32,
+    sync::Arc,
+};
 
 use chrono::{DateTime, Duration, Utc};
 use governor::{Quota, RateLimiter, clock::Clock as GovernorClock, nanos::Nanos};
 
 use crate::{
     clock::Clock,
-    error::{Error, Result},
-    store::{
-        Db,
-        throttle::{self, AttemptRecord},
-    },
+    error::{Error, Reason, Result},
+    store::{Db, Transaction, throttle},
 };
 
 /// Limits an operator sets with `BATON_LOGIN_*`.
@@ -28,13 +29,6 @@ pub struct ThrottleSettings {
     pub max_lockout: Duration,
     /// Credential checks per client address per minute.
     pub per_address_per_minute: u32,
-}
-
-/// What the account side decided about an attempt.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AccountState {
-    Open,
-    Locked,
 }
 
 type AddressLimiter = RateLimiter<
@@ -65,13 +59,18 @@ impl LoginThrottle {
     }
 
     /// RESOURCE_EXHAUSTED when this address has checked credentials too often.
+    /// IPv6 clients are counted by /64, the block one subscriber gets, so
+    /// hopping between addresses of one's own block gains nothing.
     pub fn check_address(&self, address: Option<IpAddr>) -> Result<()> {
         let Some(address) = address else { return Ok(()) };
-        if self.addresses.check_key(&address).is_err() {
+        let key = limiter_key(address);
+        if let Err(not_until) = self.addresses.check_key(&key) {
             tracing::warn!(%address, "sign-in rate limit reached for an address");
-            return Err(Error::ResourceExhausted(
-                "too many attempts from this address; try again in a minute".to_owned(),
-            ));
+            let wait = not_until.wait_time_from(ClockAdapter(self.clock.clone()).now());
+            return Err(Error::Refused {
+                reason: Reason::TooManyAttempts,
+                retry_after: Some(wait),
+            });
         }
         // Forget addresses whose allowance is full again, so the map stays small.
         if self.addresses.len() > 10_000 {
@@ -80,43 +79,59 @@ impl LoginThrottle {
         Ok(())
     }
 
-    /// Whether the account may try now.
-    pub async fn account_state(&self, account_key: &str) -> Result<AccountState> {
-        let record = throttle::find(self.db.reader(), account_key).await?;
-        Ok(match record {
-            Some(record) if throttle::is_locked(&record, self.clock.now()) => AccountState::Locked,
-            _ => AccountState::Open,
-        })
+    /// When the account's lock ends, if it is locked now. Read fresh, after
+    /// the password was checked, so a lock set meanwhile counts.
+    pub async fn locked_until(&self, account_key: &str) -> Result<Option<DateTime<Utc>>> {
+        throttle::locked_until(self.db.reader(), account_key, self.clock.now()).await
     }
 
-    /// Counts a failure; returns the lock's end when this failure locks the account.
-    pub async fn record_failure(&self, account_key: &str) -> Result<Option<DateTime<Utc>>> {
+    /// Counts a failure inside `txn`, atomically, and locks the account when
+    /// this failure earns it. A failure while locked is not counted.
+    pub async fn count_failure(&self, txn: &Transaction, account_key: &str) -> Result<Failure> {
         let now = self.clock.now();
-        let txn = self.db.begin().await?;
-        let previous = throttle::find(&txn, account_key).await?;
         // Failures a day apart are not a guessing run; start counting afresh.
-        let failures = match previous {
-            Some(record) if now - record.last_failure_at < Duration::days(1) => record.failures + 1,
-            _ => 1,
+        let fresh_after = now - Duration::days(1);
+        let Some(failures) = throttle::count_failure(txn, account_key, now, fresh_after).await?
+        else {
+            return Ok(Failure::WhileLocked);
         };
-        let locked_until = lock_duration(&self.settings, failures).map(|lock| now + lock);
-        throttle::save(
-            &txn,
-            AttemptRecord {
-                account_key: account_key.to_owned(),
-                failures,
-                last_failure_at: now,
-                locked_until,
-            },
-        )
-        .await?;
-        txn.commit().await?;
-        Ok(locked_until)
+        match lock_duration(&self.settings, failures) {
+            Some(lock) => {
+                throttle::lock(txn, account_key, now + lock).await?;
+                Ok(Failure::Locked { until: now + lock })
+            }
+            None => Ok(Failure::Counted),
+        }
     }
 
     /// Forgets an account's failures after a successful sign-in.
     pub async fn record_success(&self, account_key: &str) -> Result<()> {
-        throttle::clear(self.db.reader(), account_key).await
+        let txn = self.db.begin().await?;
+        throttle::clear(&txn, account_key).await?;
+        txn.commit().await?;
+        Ok(())
+    }
+}
+
+/// What counting a failure did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Failure {
+    /// Counted; the account stays open.
+    Counted,
+    /// Counted, and the account is now locked until then.
+    Locked { until: DateTime<Utc> },
+    /// The account was locked already: nothing counted.
+    WhileLocked,
+}
+
+/// The key an address is limited under: IPv4 as is, IPv6 by its /64.
+fn limiter_key(address: IpAddr) -> IpAddr {
+    match address.to_canonical() {
+        IpAddr::V6(v6) => {
+            let network = u128::from(v6) & !((1u128 << 64) - 1);
+            IpAddr::V6(Ipv6Addr::from(network))
+        }
+        v4 => v4,
     }
 }
 
@@ -165,5 +180,16 @@ mod tests {
         assert_eq!(lock(5), Some(Duration::seconds(120)));
         assert_eq!(lock(9), Some(Duration::minutes(10)));
         assert_eq!(lock(1000), Some(Duration::minutes(10)));
+    }
+
+    #[test]
+    fn ipv6_clients_are_limited_by_their_64_block_and_mapped_ipv4_as_ipv4() {
+        let a: IpAddr = "2001:db8:1:2:aaaa::1".parse().unwrap();
+        let b: IpAddr = "2001:db8:1:2:bbbb::9".parse().unwrap();
+        let other: IpAddr = "2001:db8:1:3::1".parse().unwrap();
+        assert_eq!(limiter_key(a), limiter_key(b));
+        assert_ne!(limiter_key(a), limiter_key(other));
+        let mapped: IpAddr = "::ffff:203.0.113.7".parse().unwrap();
+        assert_eq!(limiter_key(mapped), "203.0.113.7".parse::<IpAddr>().unwrap());
     }
 }

@@ -4,19 +4,23 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::{
-    Caller, ClientInfo, Context,
+    Caller, Context,
     access::{Admin, require_admin},
-    audit::{event, from_client},
+    idempotency::{Claim, CreatedWithLink, Once},
+    paging,
 };
 use crate::{
     crypto::new_opaque_token,
-    domain::{DisplayName, Email, HttpsUrl, Page, Role, Roles, Timezone, Units, User},
-    error::{Error, Result},
+    domain::{
+        AuditEvent, ClientInfo, DisplayName, Email, HttpsUrl, IdempotencyKey, PageRequest,
+        PageScope, Purpose, Role, Roles, SignInMethod, Timezone, Units, User, UserFilter,
+    },
+    error::{Error, Reason, Result},
     store::{
         audit, google_logins,
-        one_time_tokens::{self, NewToken, PendingScope, Purpose},
+        one_time_tokens::{self, NewToken, PendingScope},
         roster, sessions,
-        users::{self, NewUser, UserChanges, UserFilter},
+        users::{self, NewUser, UserChanges},
     },
 };
 
@@ -130,26 +134,42 @@ impl UserService {
     /// One page of users and how many match in all.
     pub async fn list_users(
         &self,
-        _admin: &Admin,
+        admin: &Admin,
         filter: &UserFilter,
-        page: &Page,
+        request: &PageRequest,
     ) -> Result<(Vec<User>, String, u64)> {
-        let (rows, total) = users::list(self.context.db.reader(), filter, page).await?;
-        let (users, next) = page.finish(rows);
+        let scope = PageScope::new("ListUsers", admin.id())
+            .field("query", filter.query.as_deref().unwrap_or_default())
+            .field("role", filter.role.map(Role::as_str).unwrap_or_default())
+            .field("active", &filter.active.map(|active| active.to_string()).unwrap_or_default());
+        let cursor = paging::open(&self.context.pages, request, &scope)?;
+        let (rows, total) = users::list(self.context.db.reader(), filter, &cursor.page).await?;
+        let (users, next) = cursor.finish(rows);
         Ok((users, next, total))
     }
 
     /// Creates an account without a credential and a setup link for it.
+    /// With an idempotency key, a retry gets the first reply back.
     pub async fn create_user(
         &self,
         admin: &Admin,
         client: &ClientInfo,
         account: NewAccount,
+        key: Option<&IdempotencyKey>,
     ) -> Result<(User, OneTimeLink)> {
         let now = self.context.clock.now();
         let token = new_opaque_token();
         let expires_at = now + self.context.settings.invite_lifetime;
+        let once = Once::new(&self.context, admin.id(), "CreateUser", key);
         let txn = self.context.db.begin().await?;
+        if let Claim::Replay(first) = once.claim::<CreatedWithLink>(&txn).await? {
+            txn.rollback().await?;
+            let user = users::find_by_id(self.context.db.reader(), first.id)
+                .await?
+                .ok_or(Error::NotFound("user"))?
+                .user;
+            return Ok((user, OneTimeLink { url: first.url, expires_at: first.expires_at }));
+        }
         let user = users::insert(
             &txn,
             NewUser {
@@ -170,7 +190,7 @@ impl UserService {
                 purpose: Purpose::Invite,
                 token_hash: crate::crypto::token_digest(&token),
                 email: Some(account.email.normalized().to_owned()),
-                roles: account.roles.names().join(","),
+                roles: account.roles.clone(),
                 user_id: Some(user.id),
                 coach_id: None,
                 created_by: Some(admin.id()),
@@ -179,17 +199,15 @@ impl UserService {
             },
         )
         .await?;
-        let summary = format!("account created with roles {}", account.roles.names().join(", "));
-        audit::record(
-            &txn,
-            from_client(
-                event("user.created", Some(admin.id()), Some(user.id), summary, now),
-                client,
-            ),
-        )
-        .await?;
-        txn.commit().await?;
+        let created = AuditEvent::new("user.created", now)
+            .actor(admin.id())
+            .subject(user.id)
+            .summary(format!("account created with roles {}", account.roles.names().join(", ")))
+            .client(client);
+        audit::record(&txn, created).await?;
         let url = self.context.settings.link("invite", &token);
+        once.record(&txn, &CreatedWithLink { id: user.id, url: url.clone(), expires_at }).await?;
+        txn.commit().await?;
         self.context.notifier.invite_created(
             account.email.as_str(),
             &admin.user.display_name,
@@ -199,7 +217,9 @@ impl UserService {
     }
 
     /// Changes another user's name, email, roles or active flag. A role
-    /// change or deactivation signs the user out everywhere at once.
+    /// change or deactivation signs the user out everywhere at once; a
+    /// deactivation also revokes every link of the account and every
+    /// invite it sent, and losing the coach role revokes its invites.
     pub async fn update_user(
         &self,
         admin: &Admin,
@@ -217,15 +237,11 @@ impl UserService {
                 || changes.roles.as_ref().is_some_and(|roles| !roles.contains(Role::Admin)));
         if loses_admin {
             if user_id == admin.id() {
-                return Err(Error::FailedPrecondition(
-                    "you cannot remove your own admin role or deactivate yourself".to_owned(),
-                ));
+                return Err(Error::refused(Reason::OwnAccount));
             }
             users::lock_admins(&txn).await?;
             if users::count_active_with_role(&txn, Role::Admin).await? <= 1 {
-                return Err(Error::FailedPrecondition(
-                    "Baton needs at least one active admin".to_owned(),
-                ));
+                return Err(Error::refused(Reason::LastAdmin));
             }
         }
 
@@ -242,35 +258,32 @@ impl UserService {
         )
         .await?;
         let roles_changed = changes.roles.as_ref().is_some_and(|roles| *roles != target.roles);
+        let by_admin =
+            |action| AuditEvent::new(action, now).actor(admin.id()).subject(user_id).client(client);
         if let Some(roles) = changes.roles.as_ref().filter(|_| roles_changed) {
             users::set_roles(&txn, user_id, roles).await?;
             let summary = format!("roles changed to {}", roles.names().join(", "));
-            let changed =
-                event("user.roles_changed", Some(admin.id()), Some(user_id), summary, now);
-            audit::record(&txn, from_client(changed, client)).await?;
+            audit::record(&txn, by_admin("user.roles_changed").summary(summary)).await?;
+            if target.roles.contains(Role::Coach) && !roles.contains(Role::Coach) {
+                one_time_tokens::revoke_pending(&txn, PendingScope::IssuedBy(user_id), now).await?;
+            }
         }
         let deactivated = changes.active == Some(false) && target.active;
         if changes.active.is_some_and(|active| active != target.active) {
             let (action, summary) = if deactivated {
-                ("user.deactivated", "account deactivated")
+                ("user.deactivated", "account deactivated; its links and invites revoked")
             } else {
                 ("user.activated", "account activated")
             };
-            audit::record(
-                &txn,
-                from_client(event(action, Some(admin.id()), Some(user_id), summary, now), client),
-            )
-            .await?;
+            audit::record(&txn, by_admin(action).summary(summary)).await?;
+        }
+        if deactivated {
+            let email = target.email.as_deref().map(str::to_lowercase);
+            let scope = PendingScope::AccountOf { user_id, email: email.as_deref() };
+            one_time_tokens::revoke_pending(&txn, scope, now).await?;
         }
         if changes.email.is_some() || changes.display_name.is_some() {
-            let updated = event(
-                "user.updated",
-                Some(admin.id()),
-                Some(user_id),
-                "name or email changed",
-                now,
-            );
-            audit::record(&txn, from_client(updated, client)).await?;
+            audit::record(&txn, by_admin("user.updated").summary("name or email changed")).await?;
         }
         if roles_changed || deactivated {
             sessions::revoke_all_for_user(&txn, user_id, "account_changed", now).await?;
@@ -289,27 +302,33 @@ impl UserService {
         user_id: Uuid,
     ) -> Result<()> {
         if user_id == admin.id() {
-            return Err(Error::FailedPrecondition("you cannot delete yourself".to_owned()));
+            return Err(Error::refused(Reason::OwnAccount));
         }
         let now = self.context.clock.now();
         let txn = self.context.db.begin().await?;
-        let target = users::find_any_by_id(&txn, user_id).await?.ok_or(Error::NotFound("user"))?;
-        if target.deleted_at.is_some() {
-            return Ok(());
+        match users::is_deleted(&txn, user_id).await? {
+            None => return Err(Error::NotFound("user")),
+            Some(true) => return Ok(()),
+            Some(false) => {}
         }
-        sessions::remove_for_user(&txn, user_id).await?;
+        let email = users::find_by_id(&txn, user_id)
+            .await?
+            .and_then(|record| record.user.email)
+            .map(|email| email.to_lowercase());
+        // Revoked, not deleted: every replica must see the sessions end.
+        sessions::scrub_for_user(&txn, user_id, now).await?;
         roster::remove_user(&txn, user_id).await?;
+        let scope = PendingScope::AccountOf { user_id, email: email.as_deref() };
+        one_time_tokens::revoke_pending(&txn, scope, now).await?;
         one_time_tokens::remove_for_user(&txn, user_id).await?;
         google_logins::remove_for_user(&txn, user_id).await?;
         users::scrub(&txn, user_id, now).await?;
-        let deleted = event(
-            "user.deleted",
-            Some(admin.id()),
-            Some(user_id),
-            "account deleted and scrubbed",
-            now,
-        );
-        audit::record(&txn, from_client(deleted, client)).await?;
+        let deleted = AuditEvent::new("user.deleted", now)
+            .actor(admin.id())
+            .subject(user_id)
+            .summary("account deleted and scrubbed")
+            .client(client);
+        audit::record(&txn, deleted).await?;
         txn.commit().await?;
         Ok(())
     }
@@ -327,22 +346,16 @@ impl UserService {
         let txn = self.context.db.begin().await?;
         let target = users::find_by_id(&txn, user_id).await?.ok_or(Error::NotFound("user"))?.user;
         if !target.active {
-            return Err(Error::FailedPrecondition("the account is deactivated".to_owned()));
+            return Err(Error::refused(Reason::AccountInactive));
         }
-        one_time_tokens::revoke_pending(
-            &txn,
-            Purpose::PasswordReset,
-            PendingScope::User(user_id),
-            now,
-        )
-        .await?;
+        one_time_tokens::revoke_pending(&txn, PendingScope::ResetsOf(user_id), now).await?;
         one_time_tokens::insert(
             &txn,
             NewToken {
                 purpose: Purpose::PasswordReset,
                 token_hash: crate::crypto::token_digest(&token),
                 email: target.email.clone(),
-                roles: String::new(),
+                roles: Roles::default(),
                 user_id: Some(user_id),
                 coach_id: None,
                 created_by: Some(admin.id()),
@@ -351,14 +364,12 @@ impl UserService {
             },
         )
         .await?;
-        let issued = event(
-            "user.password_reset_issued",
-            Some(admin.id()),
-            Some(user_id),
-            "reset link issued",
-            now,
-        );
-        audit::record(&txn, from_client(issued, client)).await?;
+        let issued = AuditEvent::new("user.password_reset_issued", now)
+            .actor(admin.id())
+            .subject(user_id)
+            .summary("reset link issued")
+            .client(client);
+        audit::record(&txn, issued).await?;
         txn.commit().await?;
         let url = self.context.settings.link("reset-password", &token);
         if let Some(email) = target.email.as_deref() {
@@ -367,28 +378,40 @@ impl UserService {
         Ok(OneTimeLink { url, expires_at })
     }
 
-    /// Signs a user out everywhere; returns how many sessions ended.
+    /// Signs a user out everywhere; returns how many sessions ended and how
+    /// the user can sign in again. The user's own security log says both.
     pub async fn revoke_user_sessions(
         &self,
         admin: &Admin,
         client: &ClientInfo,
         user_id: Uuid,
-    ) -> Result<u64> {
+    ) -> Result<(u64, Vec<SignInMethod>)> {
         let now = self.context.clock.now();
         let txn = self.context.db.begin().await?;
-        users::find_any_by_id(&txn, user_id).await?.ok_or(Error::NotFound("user"))?;
+        if users::is_deleted(&txn, user_id).await?.is_none() {
+            return Err(Error::NotFound("user"));
+        }
+        let methods = users::find_by_id(&txn, user_id)
+            .await?
+            .map(|record| record.user.sign_in_methods())
+            .unwrap_or_default();
         let revoked = sessions::revoke_all_for_user(&txn, user_id, "revoked_by_admin", now).await?;
-        let summary = format!("{revoked} session(s) signed out by an admin");
-        audit::record(
-            &txn,
-            from_client(
-                event("user.sessions_revoked", Some(admin.id()), Some(user_id), summary, now),
-                client,
-            ),
-        )
-        .await?;
+        let by_admin = AuditEvent::new("user.sessions_revoked", now)
+            .actor(admin.id())
+            .subject(user_id)
+            .summary(format!("{revoked} session(s) signed out by an admin"))
+            .client(client);
+        audit::record(&txn, by_admin).await?;
+        let told = AuditEvent::new("auth.signed_out_everywhere", now)
+            .actor(admin.id())
+            .subject(user_id)
+            .summary(format!(
+                "an admin signed you out everywhere; sign in again with {}",
+                SignInMethod::describe(&methods)
+            ));
+        audit::record(&txn, told).await?;
         txn.commit().await?;
-        Ok(revoked)
+        Ok((revoked, methods))
     }
 
     /// Counts for the admin dashboard.

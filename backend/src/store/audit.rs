@@ -1,6 +1,5 @@
 //! The audit log: written in the same transaction as the change it records.
 
-use chrono::{DateTime, Utc};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
     sea_query::LikeExpr,
@@ -8,28 +7,13 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::{entity::audit_log, users::escape_like};
-use crate::{domain::Page, error::Result};
-
-pub use audit_log::Model as AuditRow;
-
-/// One event to record.
-#[derive(Debug, Clone)]
-pub struct AuditEvent {
-    /// Dotted name, e.g. `auth.login.failed`.
-    pub action: &'static str,
-    pub actor_id: Option<Uuid>,
-    pub subject_user_id: Option<Uuid>,
-    /// `<kind>/<id>`, or empty.
-    pub resource: String,
-    pub client_address: Option<String>,
-    pub user_agent: Option<String>,
-    /// Plain words, never a secret.
-    pub summary: String,
-    pub at: DateTime<Utc>,
-}
+use crate::{
+    domain::{AuditEvent, AuditFilter, AuditRecord, Page},
+    error::Result,
+};
 
 pub async fn record<C: ConnectionTrait>(db: &C, event: AuditEvent) -> Result<()> {
-    let row = AuditRow {
+    let row = audit_log::Model {
         id: Uuid::new_v4(),
         occurred_at: event.at,
         action: event.action.to_owned(),
@@ -44,22 +28,12 @@ pub async fn record<C: ConnectionTrait>(db: &C, event: AuditEvent) -> Result<()>
     Ok(())
 }
 
-/// Filters for reading the log.
-#[derive(Debug, Default)]
-pub struct AuditFilter {
-    /// Events whose actor or subject is this user.
-    pub user_id: Option<Uuid>,
-    pub action_prefix: Option<String>,
-    pub from: Option<DateTime<Utc>>,
-    pub until: Option<DateTime<Utc>>,
-}
-
 /// One page of events, newest first.
 pub async fn list<C: ConnectionTrait>(
     db: &C,
     filter: &AuditFilter,
     page: &Page,
-) -> Result<Vec<AuditRow>> {
+) -> Result<Vec<AuditRecord>> {
     use audit_log::Column as C;
     let mut condition = Condition::all();
     if let Some(user) = filter.user_id {
@@ -76,12 +50,26 @@ pub async fn list<C: ConnectionTrait>(
     if let Some(until) = filter.until {
         condition = condition.add(C::OccurredAt.lt(until));
     }
-    Ok(audit_log::Entity::find()
+    let rows = audit_log::Entity::find()
         .filter(condition)
         .order_by_desc(C::OccurredAt)
         .order_by_desc(C::Id)
         .offset(page.offset)
         .limit(page.fetch_limit())
         .all(db)
-        .await?)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| AuditRecord {
+            id: row.id,
+            occurred_at: row.occurred_at,
+            action: row.action,
+            actor_id: row.actor_id,
+            subject_user_id: row.subject_user_id,
+            resource: row.resource,
+            client_address: row.client_address,
+            user_agent: row.user_agent,
+            summary: row.summary,
+        })
+        .collect())
 }

@@ -7,7 +7,7 @@
 //! SQLITE_BUSY. PostgreSQL uses one pool for both.
 
 pub mod audit;
-pub mod entity;
+mod entity;
 pub mod google_logins;
 pub mod idempotency;
 pub mod one_time_tokens;
@@ -25,7 +25,16 @@ use sea_orm::{
     sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous},
 };
 
-use crate::error::Error;
+use crate::error::{Error, Reason};
+
+/// A write transaction (from [`Db::begin`]); dropping it uncommitted rolls
+/// it back.
+pub type Transaction = DatabaseTransaction;
+
+/// Anything queries can run on: a transaction or [`Db::reader`].
+pub trait Connection: ConnectionTrait {}
+
+impl<C: ConnectionTrait> Connection for C {}
 
 /// An arbitrary constant: the PostgreSQL advisory lock that serializes
 /// migrations across replicas starting together.
@@ -47,8 +56,10 @@ impl Db {
             let only = Database::connect(sqlite_options(url, 1)).await?;
             Ok(Self { read: only.clone(), write: only })
         } else if url.starts_with("sqlite:") {
-            let read = Database::connect(sqlite_options(url, 8)).await?;
+            private_sqlite_files(url)?;
+            // The writer first: it creates the file and switches it to WAL.
             let write = Database::connect(sqlite_options(url, 1)).await?;
+            let read = Database::connect(reader_options(url, 8)).await?;
             Ok(Self { read, write })
         } else {
             let mut options = ConnectOptions::new(url);
@@ -63,7 +74,9 @@ impl Db {
         }
     }
 
-    /// For reads outside a transaction.
+    /// For reads outside a transaction. On SQLite these connections are
+    /// `query_only`, so a write sent here by mistake fails at once instead
+    /// of racing the single writer.
     pub fn reader(&self) -> &DatabaseConnection {
         &self.read
     }
@@ -71,6 +84,29 @@ impl Db {
     /// Starts a write transaction (on SQLite, on the single writer connection).
     pub async fn begin(&self) -> Result<DatabaseTransaction, DbErr> {
         self.write.begin().await
+    }
+
+    /// Starts a write transaction that holds the lock `name` until it ends,
+    /// or None when another replica holds it: for periodic work that one
+    /// replica at a time should do. On PostgreSQL a transaction-scoped
+    /// advisory lock; SQLite's single writer serializes anyway.
+    pub async fn begin_exclusive(&self, lock: i64) -> Result<Option<DatabaseTransaction>, DbErr> {
+        let txn = self.write.begin().await?;
+        if txn.get_database_backend() == DbBackend::Postgres {
+            let statement = sea_orm::Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "SELECT pg_try_advisory_xact_lock($1) AS locked",
+                [lock.into()],
+            );
+            let locked = match txn.query_one_raw(statement).await? {
+                Some(row) => row.try_get::<bool>("", "locked")?,
+                None => false,
+            };
+            if !locked {
+                return Ok(None);
+            }
+        }
+        Ok(Some(txn))
     }
 
     /// Applies pending migrations. On PostgreSQL an advisory lock makes
@@ -103,9 +139,11 @@ impl Db {
         result.and(unlocked.map(drop))
     }
 
-    /// Whether every migration this build knows has been applied.
+    /// Whether every migration this build knows has been applied. (Asked
+    /// of the writer: the migrator creates its bookkeeping table when it is
+    /// missing, which the read-only readers refuse.)
     pub async fn is_migrated(&self) -> Result<bool, DbErr> {
-        Ok(Migrator::get_pending_migrations(&self.read).await?.is_empty())
+        Ok(Migrator::get_pending_migrations(&self.write).await?.is_empty())
     }
 
     /// A cheap round trip, for health checks.
@@ -136,15 +174,82 @@ fn sqlite_options(url: &str, connections: u32) -> ConnectOptions {
     options
 }
 
+/// Makes the database file (created here, before SQLite would create it
+/// with the process umask) and its WAL and shared-memory files readable by
+/// Baton's user only. SQLite gives the WAL and -shm files the database
+/// file's mode, so they stay 0600 when it recreates them.
+fn private_sqlite_files(url: &str) -> Result<(), DbErr> {
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    let path = url.trim_start_matches("sqlite:").trim_start_matches("//");
+    let path = std::path::Path::new(path.split('?').next().unwrap_or(path));
+    let failed = |error: std::io::Error| {
+        DbErr::Custom(format!("cannot secure the database file {}: {error}", path.display()))
+    };
+    std::fs::OpenOptions::new().create(true).append(true).mode(0o600).open(path).map_err(failed)?;
+    for suffix in ["", "-wal", "-shm"] {
+        let file = std::path::PathBuf::from(format!("{}{suffix}", path.display()));
+        match std::fs::metadata(&file) {
+            Ok(meta) if meta.permissions().mode() & 0o077 != 0 => {
+                std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600))
+                    .map_err(failed)?;
+            }
+            Ok(_) => {}
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+            Err(error) => return Err(failed(error)),
+        }
+    }
+    Ok(())
+}
+
+/// A reader: like a writer connection, but refusing every write.
+fn reader_options(url: &str, connections: u32) -> ConnectOptions {
+    let mut options = sqlite_options(url, connections);
+    options.map_sqlx_sqlite_opts(|opts| opts.pragma("query_only", "ON"));
+    options
+}
+
 fn sqlx_to_db(error: sea_orm::sqlx::Error) -> DbErr {
     DbErr::Conn(sea_orm::RuntimeErr::SqlxError(std::sync::Arc::new(error)))
 }
 
-/// Turns a unique-constraint violation into `AlreadyExists(message)`; any
+/// A database failure, opaque above this module.
+#[derive(Debug, thiserror::Error)]
+#[error(transparent)]
+pub struct DbError(#[from] DbErr);
+
+impl DbError {
+    /// Whether this means "the database cannot be reached right now" rather
+    /// than a bug: no connection could be had, or the one in use broke.
+    pub fn is_connection_error(&self) -> bool {
+        use sea_orm::{RuntimeErr, sqlx::Error as SqlxError};
+        match &self.0 {
+            DbErr::ConnectionAcquire(_) => true,
+            DbErr::Conn(RuntimeErr::SqlxError(cause))
+            | DbErr::Exec(RuntimeErr::SqlxError(cause))
+            | DbErr::Query(RuntimeErr::SqlxError(cause)) => matches!(
+                cause.as_ref(),
+                SqlxError::Io(_)
+                    | SqlxError::Tls(_)
+                    | SqlxError::PoolTimedOut
+                    | SqlxError::PoolClosed
+                    | SqlxError::WorkerCrashed
+            ),
+            _ => false,
+        }
+    }
+}
+
+impl From<DbErr> for Error {
+    fn from(error: DbErr) -> Self {
+        Error::Db(DbError(error))
+    }
+}
+
+/// Turns a unique-constraint violation into a refusal for `reason`; any
 /// other database error passes through.
-pub fn on_unique_violation(message: &'static str) -> impl FnOnce(DbErr) -> Error {
+pub fn on_unique_violation(reason: Reason) -> impl FnOnce(DbErr) -> Error {
     move |error| match error.sql_err() {
-        Some(SqlErr::UniqueConstraintViolation(_)) => Error::AlreadyExists(message.to_owned()),
-        _ => Error::Db(error),
+        Some(SqlErr::UniqueConstraintViolation(_)) => Error::refused(reason),
+        _ => Error::from(error),
     }
 }

@@ -14,8 +14,8 @@ use super::{
     on_unique_violation,
 };
 use crate::{
-    domain::{Email, Page, Role, Roles, Units, User},
-    error::Result,
+    domain::{Email, Page, Role, Roles, Units, User, UserFilter},
+    error::{Reason, Result},
 };
 
 /// A user with the credential the sign-in check needs.
@@ -37,24 +37,56 @@ pub struct NewUser<'a> {
     pub now: DateTime<Utc>,
 }
 
+/// What a password sign-in needs to know about an email, in one query.
+#[derive(Debug, Clone)]
+pub struct Credentials {
+    pub user_id: Uuid,
+    pub active: bool,
+    pub password_hash: Option<String>,
+}
+
 /// The live (not deleted) user with this email, compared case-insensitively.
 pub async fn find_by_email<C: ConnectionTrait>(
     db: &C,
     email: &Email,
 ) -> Result<Option<UserRecord>> {
-    let user = users::Entity::find()
+    find_one(db, users::Column::EmailNormalized.eq(email.normalized())).await
+}
+
+/// The sign-in credentials of the live user with this email.
+pub async fn find_credentials<C: ConnectionTrait>(
+    db: &C,
+    email: &Email,
+) -> Result<Option<Credentials>> {
+    let row: Option<(Uuid, bool, Option<String>)> = users::Entity::find()
+        .select_only()
+        .columns([users::Column::Id, users::Column::Active, users::Column::PasswordHash])
         .filter(users::Column::EmailNormalized.eq(email.normalized()))
         .filter(users::Column::DeletedAt.is_null())
+        .into_tuple()
         .one(db)
         .await?;
-    with_roles(db, user).await
+    Ok(row.map(|(user_id, active, password_hash)| Credentials { user_id, active, password_hash }))
 }
 
 /// The live user with this id.
 pub async fn find_by_id<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<Option<UserRecord>> {
-    let user =
-        users::Entity::find_by_id(id).filter(users::Column::DeletedAt.is_null()).one(db).await?;
-    with_roles(db, user).await
+    find_one(db, users::Column::Id.eq(id)).await
+}
+
+/// The one live user matching `condition`, with roles, in one query (the
+/// roles come joined).
+async fn find_one<C: ConnectionTrait>(
+    db: &C,
+    condition: sea_orm::sea_query::SimpleExpr,
+) -> Result<Option<UserRecord>> {
+    let found = users::Entity::find()
+        .filter(condition)
+        .filter(users::Column::DeletedAt.is_null())
+        .find_with_related(user_roles::Entity)
+        .all(db)
+        .await?;
+    Ok(found.into_iter().next().map(|(user, roles)| record(user, &roles)))
 }
 
 /// Inserts a user and their roles; ALREADY_EXISTS when the email is taken.
@@ -75,10 +107,11 @@ pub async fn insert<C: ConnectionTrait>(db: &C, new: NewUser<'_>) -> Result<User
         payment_link: Set(None),
         created_at: Set(new.now),
         updated_at: Set(new.now),
+        last_seen_at: Set(None),
     })
     .exec_without_returning(db)
     .await
-    .map_err(on_unique_violation("a user with this email already exists"))?;
+    .map_err(on_unique_violation(Reason::EmailTaken))?;
     set_roles(db, id, new.roles).await?;
     find_by_id(db, id)
         .await?
@@ -101,69 +134,52 @@ pub async fn set_password_hash<C: ConnectionTrait>(
     Ok(())
 }
 
-async fn with_roles<C: ConnectionTrait>(
-    db: &C,
-    user: Option<users::Model>,
-) -> Result<Option<UserRecord>> {
-    let Some(user) = user else { return Ok(None) };
-    Ok(with_roles_many(db, vec![user]).await?.pop())
-}
-
-/// Completes user rows with their roles and last activity: two queries
-/// however many rows, in the rows' order.
+/// Completes user rows with their roles: one more query however many rows,
+/// in the rows' order.
 async fn with_roles_many<C: ConnectionTrait>(
     db: &C,
     rows: Vec<users::Model>,
 ) -> Result<Vec<UserRecord>> {
-    let ids: Vec<Uuid> = rows.iter().map(|row| row.id).collect();
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
     let role_rows = user_roles::Entity::find()
-        .filter(user_roles::Column::UserId.is_in(ids.iter().copied()))
+        .filter(user_roles::Column::UserId.is_in(rows.iter().map(|row| row.id)))
         .all(db)
         .await?;
-    let last_activity = super::sessions::last_activity(db, &ids).await?;
     Ok(rows
         .into_iter()
         .map(|user| {
-            let roles = Roles::from_names(
-                role_rows.iter().filter(|row| row.user_id == user.id).map(|row| row.role.as_str()),
-            );
-            UserRecord {
-                password_hash: user.password_hash.clone(),
-                user: User {
-                    id: user.id,
-                    email: user.email,
-                    display_name: user.display_name,
-                    roles,
-                    active: user.active,
-                    timezone: user.timezone,
-                    units: Units::from_name(&user.units),
-                    avatar_url: user.avatar_url,
-                    payment_link: user.payment_link,
-                    has_password: user.password_hash.is_some(),
-                    google_linked: user.google_subject.is_some(),
-                    created_at: user.created_at,
-                    updated_at: user.updated_at,
-                    last_sign_in_at: last_activity.get(&user.id).copied(),
-                },
-            }
+            let roles: Vec<&user_roles::Model> =
+                role_rows.iter().filter(|row| row.user_id == user.id).collect();
+            record(user, roles)
         })
         .collect())
 }
 
-/// Activates or deactivates a user.
-pub async fn set_active<C: ConnectionTrait>(
-    db: &C,
-    id: Uuid,
-    active: bool,
-    now: DateTime<Utc>,
-) -> Result<()> {
-    users::Entity::update_many()
-        .col_expr(users::Column::Active, active.into())
-        .col_expr(users::Column::UpdatedAt, now.into())
-        .filter(users::Column::Id.eq(id))
-        .exec(db)
-        .await?;
-    Ok(())
+fn record<'a>(
+    user: users::Model,
+    roles: impl IntoIterator<Item = &'a user_roles::Model>,
+) -> UserRecord {
+    UserRecord {
+        password_hash: user.password_hash.clone(),
+        user: User {
+            id: user.id,
+            email: user.email,
+            display_name: user.display_name,
+            roles: Roles::from_names(roles.into_iter().map(|row| row.role.as_str())),
+            active: user.active,
+            timezone: user.timezone,
+            units: Units::from_name(&user.units),
+            avatar_url: user.avatar_url,
+            payment_link: user.payment_link,
+            has_password: user.password_hash.is_some(),
+            google_linked: user.google_subject.is_some(),
+            created_at: user.created_at,
+            updated_at: user.updated_at,
+            last_sign_in_at: user.last_seen_at,
+        },
+    }
 }
 
 /// Replaces a user's roles.
@@ -180,9 +196,16 @@ pub async fn set_roles<C: ConnectionTrait>(db: &C, id: Uuid, roles: &Roles) -> R
     Ok(())
 }
 
-/// A user by id, deleted or not (deleting twice is not an error).
-pub async fn find_any_by_id<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<Option<users::Model>> {
-    Ok(users::Entity::find_by_id(id).one(db).await?)
+/// Whether the user with this id is deleted; None when there is no such id
+/// at all (deleting twice is not an error).
+pub async fn is_deleted<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<Option<bool>> {
+    let deleted_at: Option<Option<DateTime<Utc>>> = users::Entity::find_by_id(id)
+        .select_only()
+        .column(users::Column::DeletedAt)
+        .into_tuple()
+        .one(db)
+        .await?;
+    Ok(deleted_at.map(|at| at.is_some()))
 }
 
 /// The live user signing in with this Google subject.
@@ -190,12 +213,7 @@ pub async fn find_by_google_subject<C: ConnectionTrait>(
     db: &C,
     subject: &str,
 ) -> Result<Option<UserRecord>> {
-    let user = users::Entity::find()
-        .filter(users::Column::GoogleSubject.eq(subject))
-        .filter(users::Column::DeletedAt.is_null())
-        .one(db)
-        .await?;
-    with_roles(db, user).await
+    find_one(db, users::Column::GoogleSubject.eq(subject)).await
 }
 
 /// The fields of a user an update may change; `None` leaves one alone.
@@ -209,7 +227,8 @@ pub struct UserChanges<'a> {
     /// `Some(None)` clears the field.
     pub avatar_url: Option<Option<&'a str>>,
     pub payment_link: Option<Option<&'a str>>,
-    pub google_subject: Option<&'a str>,
+    /// `Some(None)` removes the Google sign-in.
+    pub google_subject: Option<Option<&'a str>>,
 }
 
 /// Applies `changes`; ALREADY_EXISTS when a new email or Google identity is taken.
@@ -245,13 +264,16 @@ pub async fn update<C: ConnectionTrait>(
     if let Some(link) = changes.payment_link {
         update = update.col_expr(users::Column::PaymentLink, link.map(str::to_owned).into());
     }
+    // The only unique columns an update touches: say which one clashed.
+    let taken = if changes.google_subject.is_some() {
+        Reason::GoogleAccountTaken
+    } else {
+        Reason::EmailTaken
+    };
     if let Some(subject) = changes.google_subject {
-        update = update.col_expr(users::Column::GoogleSubject, subject.into());
+        update = update.col_expr(users::Column::GoogleSubject, subject.map(str::to_owned).into());
     }
-    update
-        .exec(db)
-        .await
-        .map_err(on_unique_violation("that email or Google account is already in use"))?;
+    update.exec(db).await.map_err(on_unique_violation(taken))?;
     Ok(())
 }
 
@@ -292,15 +314,6 @@ pub async fn count_with_role<C: ConnectionTrait>(db: &C, role: Role) -> Result<u
         .filter(users::Column::Id.in_subquery(with_role(role)))
         .count(db)
         .await?)
-}
-
-/// Filters for listing users.
-#[derive(Debug, Default)]
-pub struct UserFilter {
-    /// Lower-case substring of email or display name.
-    pub query: Option<String>,
-    pub role: Option<Role>,
-    pub active: Option<bool>,
 }
 
 /// One page of live users ordered by email, and how many match in all.

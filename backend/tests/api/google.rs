@@ -17,7 +17,7 @@ use baton_sandbox::{Fault, GoogleSandbox, GoogleSandboxConfig, Identity};
 use sha2::{Digest, Sha256};
 use tonic::Code;
 
-use crate::helpers::{TestApp, TestStorage, TestUser, bearer, link_token};
+use crate::helpers::{TestApp, TestStorage, TestUser, bearer, link_token, reason};
 
 const REDIRECT: &str = "http://baton.test/auth/google/callback";
 
@@ -58,6 +58,16 @@ async fn authorize(
     invite_token: &str,
     access_token: Option<&str>,
 ) -> GoogleAuthorization {
+    try_authorize(app, purpose, invite_token, access_token).await.unwrap()
+}
+
+/// [`authorize`], when starting the flow may be refused.
+pub async fn try_authorize(
+    app: &TestApp,
+    purpose: GoogleSignInPurpose,
+    invite_token: &str,
+    access_token: Option<&str>,
+) -> Result<GoogleAuthorization, tonic::Status> {
     let secret = URL_SAFE_NO_PAD.encode(uuid::Uuid::new_v4().as_bytes().repeat(2));
     let request = StartGoogleSignInRequest {
         purpose: purpose as i32,
@@ -68,7 +78,7 @@ async fn authorize(
         Some(token) => bearer(request, token),
         None => tonic::Request::new(request),
     };
-    let started = app.auth().await.start_google_sign_in(request).await.unwrap().into_inner();
+    let started = app.auth().await.start_google_sign_in(request).await?.into_inner();
     let client =
         reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let response = client.get(&started.authorization_url).send().await.unwrap();
@@ -85,11 +95,11 @@ async fn authorize(
     let param = |name: &str| {
         query.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned()).unwrap()
     };
-    GoogleAuthorization {
+    Ok(GoogleAuthorization {
         code: param("code"),
         state: param("state"),
         browser_binding_secret: secret,
-    }
+    })
 }
 
 async fn finish(
@@ -112,7 +122,7 @@ async fn finish(
 
 async fn link(app: &TestApp, user: &TestUser) -> Result<(), tonic::Status> {
     let authorization =
-        authorize(app, GoogleSignInPurpose::Link, "", Some(&user.access_token)).await;
+        try_authorize(app, GoogleSignInPurpose::Link, "", Some(&user.access_token)).await?;
     app.auth()
         .await
         .link_google(bearer(
@@ -138,6 +148,7 @@ async fn a_user_links_google_and_then_signs_in_with_it() {
     link(&app, &athlete).await.unwrap();
     let again = link(&app, &athlete).await.unwrap_err();
     assert_eq!(again.code(), Code::FailedPrecondition, "one Google identity per account");
+    assert_eq!(reason(&again), "GOOGLE_ALREADY_LINKED");
 
     let signed_in = authorize(&app, GoogleSignInPurpose::SignIn, "", None).await;
     let token = finish(&app, signed_in).await.unwrap();
@@ -240,10 +251,10 @@ async fn a_flow_works_only_in_the_browser_that_started_it_and_only_once() {
         "state is single use"
     );
 
-    // A flow started to link cannot finish as a sign-in.
-    let for_linking =
-        authorize(&app, GoogleSignInPurpose::Link, "", Some(&athlete.access_token)).await;
-    assert_eq!(finish(&app, for_linking).await.unwrap_err().code(), Code::Unauthenticated);
+    // A flow started for another purpose cannot finish as a sign-in.
+    let for_confirming =
+        authorize(&app, GoogleSignInPurpose::Reauthenticate, "", Some(&athlete.access_token)).await;
+    assert_eq!(finish(&app, for_confirming).await.unwrap_err().code(), Code::Unauthenticated);
 }
 
 #[tokio::test]

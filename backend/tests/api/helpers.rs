@@ -15,7 +15,8 @@ use baton_proto::{
         accept_invite_request::Method, auth_service_client::AuthServiceClient, login_response,
     },
     user::v1::{
-        CreateUserRequest, LinkAthleteRequest, Role, user_service_client::UserServiceClient,
+        CreateUserRequest, LinkAthleteRequest, Role, UpdateUserRequest,
+        user_service_client::UserServiceClient,
     },
 };
 use chrono::Utc;
@@ -308,6 +309,40 @@ impl TestApp {
         }
     }
 
+    /// Deactivates an account as an admin would.
+    pub async fn deactivate(&self, user_id: uuid::Uuid) {
+        let root = self.root().await.clone();
+        let request = UpdateUserRequest {
+            user_id: user_id.to_string(),
+            active: Some(false),
+            ..Default::default()
+        };
+        self.users()
+            .await
+            .update_user(bearer(request, &root.access_token))
+            .await
+            .expect("UpdateUser");
+    }
+
+    /// One row of a read-only query with one `$1` parameter, for tests that
+    /// look at what is stored (`$1` becomes `?` on SQLite).
+    pub async fn sql_row(
+        &self,
+        sql: &str,
+        value: impl Into<sea_orm::Value>,
+    ) -> Option<sea_orm::QueryResult> {
+        use sea_orm::ConnectionTrait;
+        let reader = self.components.db.reader();
+        let backend = reader.get_database_backend();
+        let sql = if backend == sea_orm::DbBackend::Sqlite {
+            sql.replace("$1", "?")
+        } else {
+            sql.to_owned()
+        };
+        let statement = sea_orm::Statement::from_sql_and_values(backend, sql, [value.into()]);
+        reader.query_one_raw(statement).await.expect("the query runs")
+    }
+
     /// Links an athlete to a coach as an admin would.
     pub async fn link(&self, coach: &TestUser, athlete: &TestUser) {
         let root = self.root().await.clone();
@@ -332,4 +367,10 @@ pub fn bearer<T>(message: T, token: &str) -> Request<T> {
     let mut request = Request::new(message);
     request.metadata_mut().insert("authorization", format!("Bearer {token}").parse().unwrap());
     request
+}
+
+/// The `google.rpc.ErrorInfo` reason of a refusal ("" when it has none).
+pub fn reason(status: &tonic::Status) -> String {
+    use tonic_types::StatusExt;
+    status.get_details_error_info().map(|info| info.reason).unwrap_or_default()
 }

@@ -1,4 +1,4 @@
-use baton::{clock::Clock, store::users};
+use baton::clock::Clock;
 use baton_proto::{
     auth::v1::LoginRequest,
     user::v1::{GetMeRequest, Role},
@@ -43,8 +43,7 @@ async fn every_sign_in_failure_gets_the_same_answer() {
     let app = TestApp::spawn().await;
     let id = app.create_admin("ada@example.com", "Ada Admin").await;
     app.create_admin("grace@example.com", "Grace").await;
-    let now = app.clock.now();
-    users::set_active(app.components.db.reader(), id, false, now).await.unwrap();
+    app.deactivate(id).await;
 
     let attempts = [
         ("nobody@example.com", PASSWORD),          // unknown email

@@ -125,10 +125,7 @@ async fn a_deactivated_user_cannot_refresh() {
     let app = TestApp::spawn().await;
     let id = app.create_admin("ada@example.com", "Ada").await;
     let tokens = app.login("ada@example.com", PASSWORD).await.unwrap();
-    use baton::clock::Clock;
-    baton::store::users::set_active(app.components.db.reader(), id, false, app.clock.now())
-        .await
-        .unwrap();
+    app.deactivate(id).await;
     let status = refresh(&app, &tokens.refresh_token).await.unwrap_err();
     assert_eq!(status.code(), Code::Unauthenticated);
 }

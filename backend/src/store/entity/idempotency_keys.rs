@@ -9,7 +9,9 @@ pub struct Model {
     pub rpc: String,
     #[sea_orm(primary_key, auto_increment = false)]
     pub key: String,
+    /// Sealed with the sealing key `key_id`.
     pub response: Vec<u8>,
+    pub key_id: String,
     pub created_at: DateTimeUtc,
 }
 

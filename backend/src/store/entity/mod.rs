@@ -6,6 +6,7 @@ pub mod coach_athletes;
 pub mod google_logins;
 pub mod idempotency_keys;
 pub mod login_attempts;
+pub mod one_time_token_roles;
 pub mod one_time_tokens;
 pub mod refresh_tokens;
 pub mod sessions;

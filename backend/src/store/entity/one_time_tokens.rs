@@ -8,7 +8,6 @@ pub struct Model {
     pub purpose: String,
     pub token_hash: String,
     pub email: Option<String>,
-    pub roles: String,
     pub user_id: Option<Uuid>,
     pub coach_id: Option<Uuid>,
     pub created_by: Option<Uuid>,

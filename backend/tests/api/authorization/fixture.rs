@@ -1,16 +1,27 @@
 //! The accounts, links and sessions every cell of the matrix works on, all
 //! in one server, and the ways a call gets at them.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::{
+    sync::{
+        Arc,
+        atomic::{AtomicUsize, Ordering},
+    },
+    time::{Duration, Instant},
+};
 
+use baton::clock::ManualClock;
 use baton_proto::{
     auth::v1::{self as auth, auth_service_client::AuthServiceClient},
     user::v1::{self as user, Role, user_service_client::UserServiceClient},
 };
-use tonic::{Request, transport::Channel};
+use baton_sandbox::{GoogleSandbox, GoogleSandboxConfig, Identity};
+use tonic::{Code, Request, transport::Channel};
 
 use super::table::Who;
-use crate::helpers::{PASSWORD, TestApp, TestUser, bearer, link_token};
+use crate::helpers::{PASSWORD, TestApp, TestStorage, TestUser, bearer, link_token};
+
+/// Where the sandbox provider sends the browser back (the test public URL).
+const REDIRECT: &str = "http://baton.test/auth/google/callback";
 
 /// The accounts every cell works on, in one server.
 pub(super) struct Fixture {
@@ -26,12 +37,41 @@ pub(super) struct Fixture {
     /// Sends the invites AcceptInvite cells accept, so accepting links
     /// nobody the other cells rely on.
     pub(super) inviter: TestUser,
+    /// Tokens from before an admin deactivated the account.
+    pub(super) deactivated: TestUser,
+    /// Tokens of a session its owner revoked.
+    pub(super) revoked: TestUser,
+    /// Signed in again after losing the coach role.
+    pub(super) demoted: TestUser,
+    /// Still linked to `demoted` in the roster.
+    pub(super) demoted_athlete: TestUser,
+    /// An invite `demoted` sent while a coach (revoked with the role).
+    pub(super) demoted_invite_id: String,
+    /// The Google provider the server signs in with.
+    pub(super) google: GoogleSandbox,
     next_email: AtomicUsize,
 }
 
 impl Fixture {
     pub(super) async fn new() -> Self {
-        let app = TestApp::spawn().await;
+        baton::startup::install_crypto_provider();
+        let google = GoogleSandbox::start(GoogleSandboxConfig {
+            redirect_uris: vec![REDIRECT.to_owned()],
+            ..GoogleSandboxConfig::default()
+        })
+        .expect("the Google sandbox starts");
+        let (issuer, client_id, secret) = (
+            google.issuer().to_owned(),
+            google.client_id().to_owned(),
+            google.client_secret().to_owned(),
+        );
+        let storage = Arc::new(TestStorage::new().await);
+        let app = TestApp::start_with(storage, ManualClock::new(chrono::Utc::now()), |config| {
+            config.google_issuer = Some(issuer);
+            config.google_client_id = Some(client_id);
+            config.google_client_secret = Some(secret.into());
+        })
+        .await;
         let channel = app.channel().await;
         let athlete = app.create_user("athlete@example.com", "Ada Athlete", &[Role::Athlete]).await;
         let coach = app.create_user("coach@example.com", "Carla Coach", &[Role::Coach]).await;
@@ -43,6 +83,20 @@ impl Fixture {
         app.link(&other_coach, &other_athlete).await;
         let admin = app.create_user("admin@example.com", "Adam Admin", &[Role::Admin]).await;
         let inviter = app.create_user("inviter@example.com", "Ines Inviter", &[Role::Coach]).await;
+
+        let deactivated =
+            app.create_user("deactivated@example.com", "Dora Deactivated", &[Role::Athlete]).await;
+        app.deactivate(deactivated.id.parse().unwrap()).await;
+        let revoked =
+            app.create_user("revoked@example.com", "Rita Revoked", &[Role::Athlete]).await;
+        let mut auth = AuthServiceClient::new(channel.clone());
+        let logout = auth::LogoutRequest { refresh_token: revoked.refresh_token.clone() };
+        auth.logout(logout).await.expect("Logout");
+        let (demoted, demoted_athlete, demoted_invite_id) = demote(&app, &channel).await;
+        for gone in [&deactivated.access_token, &revoked.access_token] {
+            wait_until_refused(&channel, gone).await;
+        }
+
         Self {
             app,
             channel,
@@ -52,8 +106,23 @@ impl Fixture {
             other_coach,
             admin,
             inviter,
+            deactivated,
+            revoked,
+            demoted,
+            demoted_athlete,
+            demoted_invite_id,
+            google,
             next_email: AtomicUsize::new(1),
         }
+    }
+
+    /// Makes the provider sign in next as `user`'s own Google identity.
+    pub(super) fn google_as(&self, user: &TestUser) {
+        self.google.set_identity(Identity {
+            sub: format!("matrix-{}", user.id),
+            email: user.email.clone(),
+            ..Identity::default()
+        });
     }
 
     pub(super) fn auth(&self) -> AuthServiceClient<Channel> {
@@ -79,12 +148,24 @@ impl Fixture {
             Who::Anonymous | Who::Athlete => &self.athlete,
             Who::Coach => &self.coach,
             Who::Admin => &self.admin,
+            Who::Deactivated => &self.deactivated,
+            Who::Revoked => &self.revoked,
+            Who::Demoted => &self.demoted,
         }
     }
 
     /// The other side of the caller's link (see [`Data::Linked`]).
     pub(super) fn linked(&self, who: Who) -> &TestUser {
-        if who == Who::Athlete { &self.coach } else { &self.athlete }
+        match who {
+            Who::Athlete => &self.coach,
+            Who::Demoted => &self.demoted_athlete,
+            _ => &self.athlete,
+        }
+    }
+
+    /// Whether the caller's tokens are dead (deactivated or revoked).
+    pub(super) fn is_refused(who: Who) -> bool {
+        matches!(who, Who::Deactivated | Who::Revoked)
     }
 
     /// An address nobody has used yet.
@@ -135,5 +216,51 @@ impl Fixture {
         let sessions = self.auth().list_sessions(request).await.expect("ListSessions");
         let sessions = sessions.into_inner().sessions;
         sessions.into_iter().find(|session| session.current).expect("a current session").id
+    }
+}
+
+/// A coach with an athlete and a pending invite, demoted to athlete by an
+/// admin (which ends their sessions), then signed in again.
+async fn demote(app: &TestApp, channel: &Channel) -> (TestUser, TestUser, String) {
+    let coach = app.create_user("demoted@example.com", "Dean Demoted", &[Role::Coach]).await;
+    let athlete =
+        app.create_user("demoted.athlete@example.com", "Dana Athlete", &[Role::Athlete]).await;
+    app.link(&coach, &athlete).await;
+    let mut users = UserServiceClient::new(channel.clone());
+    let invite = user::InviteAthleteRequest {
+        email: "demoted.invitee@example.com".to_owned(),
+        ..Default::default()
+    };
+    let invite = users.invite_athlete(bearer(invite, &coach.access_token)).await.expect("invite");
+    let invite_id = invite.into_inner().invite.expect("invite").id;
+    let root = app.root().await.clone();
+    let demotion = user::UpdateUserRequest {
+        user_id: coach.id.clone(),
+        roles: Some(user::RoleSet { roles: vec![Role::Athlete as i32] }),
+        ..Default::default()
+    };
+    users.update_user(bearer(demotion, &root.access_token)).await.expect("UpdateUser");
+    wait_until_refused(channel, &coach.access_token).await;
+    let tokens = app.login(&coach.email, PASSWORD).await.expect("signs in again");
+    let demoted = TestUser {
+        access_token: tokens.access_token,
+        refresh_token: tokens.refresh_token,
+        ..coach
+    };
+    (demoted, athlete, invite_id)
+}
+
+/// Waits (at most the 5 s every replica promises) until the server refuses
+/// `access_token`.
+async fn wait_until_refused(channel: &Channel, access_token: &str) {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let mut users = UserServiceClient::new(channel.clone());
+    loop {
+        let answer = users.get_me(bearer(user::GetMeRequest {}, access_token)).await;
+        if answer.as_ref().is_err_and(|status| status.code() == Code::Unauthenticated) {
+            return;
+        }
+        assert!(Instant::now() < deadline, "a revoked session's token still works after 5 s");
+        tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }

@@ -6,16 +6,32 @@ use tonic::Code;
 
 use Data::{Invalid, Linked, Others, Own, Unknown, Unowned};
 
-/// Who calls: the four columns of the matrix.
+/// Who calls: the columns of the matrix.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Who {
     Anonymous,
     Athlete,
     Coach,
     Admin,
+    /// An athlete with the access token they had before an admin
+    /// deactivated them.
+    Deactivated,
+    /// An athlete with the access token of a session they revoked.
+    Revoked,
+    /// A former coach (now an athlete only), signed in again after the
+    /// demotion, whose old athlete link and invite are still on record.
+    Demoted,
 }
 
-const COLUMNS: [Who; 4] = [Who::Anonymous, Who::Athlete, Who::Coach, Who::Admin];
+const COLUMNS: [Who; 7] = [
+    Who::Anonymous,
+    Who::Athlete,
+    Who::Coach,
+    Who::Admin,
+    Who::Deactivated,
+    Who::Revoked,
+    Who::Demoted,
+];
 
 /// Whose data a call touches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,7 +41,8 @@ pub(super) enum Data {
     /// The caller's own; an anonymous caller tries the athlete's.
     Own,
     /// The other side of the caller's link: an athlete's coach, a coach's
-    /// athlete; an admin or anonymous caller tries the linked athlete's.
+    /// athlete, a demoted coach's former athlete; an admin, anonymous,
+    /// deactivated or revoked caller tries the linked athlete's.
     Linked,
     /// Someone the caller has no link with: the other coach's or the other
     /// athlete's, or a fresh account's.
@@ -56,107 +73,382 @@ const UNIMPLEMENTED: Option<Code> = Some(Code::Unimplemented);
 const NA: Option<Code> = None;
 
 /// An RPC (with a variant after `/`), whose data, and the answers for the
-/// columns anonymous, athlete, coach, admin.
-type Row = (&'static str, Data, [Option<Code>; 4]);
+/// columns anonymous, athlete, coach, admin, deactivated, revoked session,
+/// demoted coach.
+type Row = (&'static str, Data, [Option<Code>; 7]);
 
 /// The matrix, run top to bottom. Rows whose calls would delete or re-link
 /// fixture accounts if a rule were broken, or that give the fixture new
 /// roles and links, come last.
 pub(super) const MATRIX: &[Row] = &[
-    ("GetSignInOptions", Unowned, [OK; 4]),
-    ("Login", Own, [NA, OK, OK, OK]),
-    ("Login", Others, [OK, NA, NA, NA]),
-    ("Login", Unknown, [UNAUTHENTICATED; 4]),
+    ("GetSignInOptions", Unowned, [OK; 7]),
+    ("Login", Own, [NA, OK, OK, OK, UNAUTHENTICATED, OK, OK]),
+    ("Login", Others, [OK, NA, NA, NA, OK, OK, OK]),
+    ("Login", Unknown, [UNAUTHENTICATED; 7]),
     // Self-registration is off on the matrix's server.
-    ("SignUp", Unowned, [PRECONDITION; 4]),
-    ("SignUp", Invalid, [PRECONDITION, NA, NA, NA]),
-    // Google sign-in is not configured; Unowned is purpose SIGN_IN, Own is LINK.
-    ("StartGoogleSignIn", Unowned, [PRECONDITION; 4]),
-    ("StartGoogleSignIn", Own, [UNAUTHENTICATED, PRECONDITION, PRECONDITION, PRECONDITION]),
-    ("FinishGoogleSignIn", Unowned, [PRECONDITION; 4]),
-    ("LinkGoogle", Own, [UNAUTHENTICATED, PRECONDITION, PRECONDITION, PRECONDITION]),
-    ("Refresh", Own, [NA, OK, OK, OK]),
-    ("Refresh", Others, [OK, NA, NA, NA]),
-    ("Refresh", Unknown, [UNAUTHENTICATED; 4]),
-    ("Logout", Own, [NA, OK, OK, OK]),
-    ("Logout", Unknown, [OK; 4]),
-    ("GetInvite", Unowned, [OK; 4]),
-    ("GetInvite", Unknown, [PRECONDITION; 4]),
-    ("ResetPassword", Unowned, [OK; 4]),
-    ("ResetPassword", Unknown, [PRECONDITION; 4]),
-    ("ChangePassword", Own, [UNAUTHENTICATED, OK, OK, OK]),
-    ("ListSessions", Own, [UNAUTHENTICATED, OK, OK, OK]),
-    ("RevokeSession", Own, [UNAUTHENTICATED, OK, OK, OK]),
-    ("RevokeSession", Linked, [UNAUTHENTICATED, DENIED, DENIED, DENIED]),
-    ("RevokeSession", Others, [UNAUTHENTICATED, DENIED, DENIED, DENIED]),
-    ("RevokeSession", Unknown, [UNAUTHENTICATED, DENIED, DENIED, DENIED]),
-    ("RevokeSession", Invalid, [UNAUTHENTICATED, INVALID, INVALID, INVALID]),
-    ("GetMe", Own, [UNAUTHENTICATED, OK, OK, OK]),
-    ("UpdateMe", Own, [UNAUTHENTICATED, OK, OK, OK]),
-    ("UpdateMe/payment_link", Own, [UNAUTHENTICATED, DENIED, OK, DENIED]),
-    ("ListUsers", Unowned, [UNAUTHENTICATED, DENIED, DENIED, OK]),
-    ("ListUsers", Invalid, [UNAUTHENTICATED, DENIED, DENIED, INVALID]),
-    ("CreateUser", Unowned, [UNAUTHENTICATED, DENIED, DENIED, OK]),
-    ("CreateUser", Invalid, [UNAUTHENTICATED, DENIED, DENIED, INVALID]),
-    ("UpdateUser", Own, [UNAUTHENTICATED, DENIED, DENIED, OK]),
-    ("UpdateUser", Linked, [UNAUTHENTICATED, DENIED, DENIED, OK]),
-    ("UpdateUser", Others, [UNAUTHENTICATED, DENIED, DENIED, OK]),
-    ("UpdateUser", Unknown, [UNAUTHENTICATED, DENIED, DENIED, NOT_FOUND]),
-    ("UpdateUser", Invalid, [UNAUTHENTICATED, DENIED, DENIED, INVALID]),
-    ("IssuePasswordReset", Own, [UNAUTHENTICATED, DENIED, DENIED, OK]),
-    ("IssuePasswordReset", Linked, [UNAUTHENTICATED, DENIED, DENIED, OK]),
-    ("IssuePasswordReset", Others, [UNAUTHENTICATED, DENIED, DENIED, OK]),
-    ("IssuePasswordReset", Unknown, [UNAUTHENTICATED, DENIED, DENIED, NOT_FOUND]),
-    ("IssuePasswordReset", Invalid, [UNAUTHENTICATED, DENIED, DENIED, INVALID]),
-    ("InviteAthlete", Unowned, [UNAUTHENTICATED, DENIED, OK, DENIED]),
-    ("InviteAthlete", Linked, [UNAUTHENTICATED, DENIED, PRECONDITION, DENIED]),
-    ("InviteAthlete", Invalid, [UNAUTHENTICATED, DENIED, INVALID, DENIED]),
-    ("ListInvites", Own, [UNAUTHENTICATED, DENIED, OK, OK]),
-    ("ListInvites", Others, [UNAUTHENTICATED, DENIED, DENIED, OK]),
-    ("ListInvites", Unknown, [UNAUTHENTICATED, DENIED, DENIED, NA]),
-    ("ListInvites", Invalid, [UNAUTHENTICATED, DENIED, INVALID, INVALID]),
-    // Own is the coach's invite: athletes and admins send none.
-    ("RevokeInvite", Own, [UNAUTHENTICATED, NA, OK, NA]),
-    ("RevokeInvite", Others, [UNAUTHENTICATED, DENIED, DENIED, OK]),
-    ("RevokeInvite", Unknown, [UNAUTHENTICATED, DENIED, DENIED, NOT_FOUND]),
-    ("RevokeInvite", Invalid, [UNAUTHENTICATED, DENIED, INVALID, INVALID]),
-    ("ListMyAthletes", Own, [UNAUTHENTICATED, DENIED, OK, DENIED]),
-    ("ListMyAthletes", Invalid, [UNAUTHENTICATED, DENIED, INVALID, DENIED]),
-    ("GetMyCoaches", Own, [UNAUTHENTICATED, OK, DENIED, DENIED]),
-    // The caller's own side of the pair is left empty; admins name both.
-    ("UnlinkAthlete", Linked, [UNAUTHENTICATED, OK, OK, OK]),
-    ("UnlinkAthlete", Others, [UNAUTHENTICATED, DENIED, DENIED, OK]),
-    ("UnlinkAthlete", Unknown, [UNAUTHENTICATED, DENIED, DENIED, NA]),
-    ("UnlinkAthlete/both ids", Others, [UNAUTHENTICATED, DENIED, DENIED, OK]),
-    ("LinkAthlete", Linked, [UNAUTHENTICATED, DENIED, DENIED, OK]),
-    ("LinkAthlete", Others, [UNAUTHENTICATED, DENIED, DENIED, OK]),
-    ("LinkAthlete", Unknown, [UNAUTHENTICATED, DENIED, DENIED, NOT_FOUND]),
-    ("LinkAthlete", Invalid, [UNAUTHENTICATED, DENIED, DENIED, INVALID]),
-    ("GetOverview", Unowned, [UNAUTHENTICATED, DENIED, DENIED, OK]),
-    ("ListAuditEvents", Own, [UNAUTHENTICATED, OK, OK, OK]),
-    ("ListAuditEvents", Linked, [UNAUTHENTICATED, DENIED, DENIED, OK]),
-    ("ListAuditEvents", Others, [UNAUTHENTICATED, DENIED, DENIED, OK]),
-    ("RevokeUserSessions", Linked, [UNAUTHENTICATED, DENIED, DENIED, OK]),
-    ("RevokeUserSessions", Others, [UNAUTHENTICATED, DENIED, DENIED, OK]),
-    ("RevokeUserSessions", Unknown, [UNAUTHENTICATED, DENIED, DENIED, NOT_FOUND]),
-    ("RevokeUserSessions", Invalid, [UNAUTHENTICATED, DENIED, DENIED, INVALID]),
+    ("SignUp", Unowned, [PRECONDITION; 7]),
+    ("SignUp", Invalid, [PRECONDITION, NA, NA, NA, PRECONDITION, PRECONDITION, PRECONDITION]),
+    // Google sign-in is configured (the sandbox provider). Unowned is purpose
+    // SIGN_IN, Own is LINK; a bad token is refused even where none is needed.
+    ("StartGoogleSignIn", Unowned, [OK, OK, OK, OK, UNAUTHENTICATED, UNAUTHENTICATED, OK]),
+    ("StartGoogleSignIn", Own, [UNAUTHENTICATED, OK, OK, OK, UNAUTHENTICATED, UNAUTHENTICATED, OK]),
+    (
+        "StartGoogleSignIn",
+        Invalid,
+        [INVALID, INVALID, INVALID, INVALID, UNAUTHENTICATED, UNAUTHENTICATED, INVALID],
+    ),
+    // A state nobody started.
+    ("FinishGoogleSignIn", Unknown, [UNAUTHENTICATED; 7]),
+    // With the password; Invalid sends no method.
+    ("Reauthenticate", Own, [UNAUTHENTICATED, OK, OK, OK, UNAUTHENTICATED, UNAUTHENTICATED, OK]),
+    (
+        "Reauthenticate",
+        Invalid,
+        [UNAUTHENTICATED, INVALID, INVALID, INVALID, UNAUTHENTICATED, UNAUTHENTICATED, INVALID],
+    ),
+    // Real flows through the provider, each Baton account with a Google
+    // identity of its own. Own: started and finished by the caller;
+    // Others: started by another user and finished by the caller.
+    ("LinkGoogle", Own, [UNAUTHENTICATED, OK, OK, OK, UNAUTHENTICATED, UNAUTHENTICATED, OK]),
+    ("LinkGoogle", Others, [UNAUTHENTICATED; 7]),
+    (
+        "Reauthenticate/google",
+        Own,
+        [UNAUTHENTICATED, OK, OK, OK, UNAUTHENTICATED, UNAUTHENTICATED, OK],
+    ),
+    // Own removes what LinkGoogle added; Others is a stranger with Google linked.
+    ("UnlinkGoogle", Own, [UNAUTHENTICATED, OK, OK, OK, UNAUTHENTICATED, UNAUTHENTICATED, OK]),
+    (
+        "UnlinkGoogle",
+        Others,
+        [UNAUTHENTICATED, DENIED, DENIED, OK, UNAUTHENTICATED, UNAUTHENTICATED, DENIED],
+    ),
+    (
+        "UnlinkGoogle",
+        Unknown,
+        [UNAUTHENTICATED, DENIED, DENIED, NOT_FOUND, UNAUTHENTICATED, UNAUTHENTICATED, DENIED],
+    ),
+    (
+        "UnlinkGoogle",
+        Invalid,
+        [UNAUTHENTICATED, INVALID, INVALID, INVALID, UNAUTHENTICATED, UNAUTHENTICATED, INVALID],
+    ),
+    ("Refresh", Own, [NA, OK, OK, OK, UNAUTHENTICATED, UNAUTHENTICATED, OK]),
+    ("Refresh", Others, [OK, NA, NA, NA, OK, OK, OK]),
+    ("Refresh", Unknown, [UNAUTHENTICATED; 7]),
+    ("Logout", Own, [NA, OK, OK, OK, OK, OK, OK]),
+    ("Logout", Unknown, [OK; 7]),
+    ("GetInvite", Unowned, [OK; 7]),
+    ("GetInvite", Unknown, [PRECONDITION; 7]),
+    ("ResetPassword", Unowned, [OK; 7]),
+    ("ResetPassword", Unknown, [PRECONDITION; 7]),
+    ("ChangePassword", Own, [UNAUTHENTICATED, OK, OK, OK, UNAUTHENTICATED, UNAUTHENTICATED, OK]),
+    ("ListSessions", Own, [UNAUTHENTICATED, OK, OK, OK, UNAUTHENTICATED, UNAUTHENTICATED, OK]),
+    ("RevokeSession", Own, [UNAUTHENTICATED, OK, OK, OK, UNAUTHENTICATED, UNAUTHENTICATED, OK]),
+    (
+        "RevokeSession",
+        Linked,
+        [UNAUTHENTICATED, DENIED, DENIED, DENIED, UNAUTHENTICATED, UNAUTHENTICATED, DENIED],
+    ),
+    (
+        "RevokeSession",
+        Others,
+        [UNAUTHENTICATED, DENIED, DENIED, DENIED, UNAUTHENTICATED, UNAUTHENTICATED, DENIED],
+    ),
+    (
+        "RevokeSession",
+        Unknown,
+        [UNAUTHENTICATED, DENIED, DENIED, DENIED, UNAUTHENTICATED, UNAUTHENTICATED, DENIED],
+    ),
+    (
+        "RevokeSession",
+        Invalid,
+        [UNAUTHENTICATED, INVALID, INVALID, INVALID, UNAUTHENTICATED, UNAUTHENTICATED, INVALID],
+    ),
+    ("GetMe", Own, [UNAUTHENTICATED, OK, OK, OK, UNAUTHENTICATED, UNAUTHENTICATED, OK]),
+    ("UpdateMe", Own, [UNAUTHENTICATED, OK, OK, OK, UNAUTHENTICATED, UNAUTHENTICATED, OK]),
+    (
+        "UpdateMe/payment_link",
+        Own,
+        [UNAUTHENTICATED, DENIED, OK, DENIED, UNAUTHENTICATED, UNAUTHENTICATED, DENIED],
+    ),
+    (
+        "ListUsers",
+        Unowned,
+        [UNAUTHENTICATED, DENIED, DENIED, OK, UNAUTHENTICATED, UNAUTHENTICATED, DENIED],
+    ),
+    (
+        "ListUsers",
+        Invalid,
+        [UNAUTHENTICATED, DENIED, DENIED, INVALID, UNAUTHENTICATED, UNAUTHENTICATED, DENIED],
+    ),
+    (
+        "CreateUser",
+        Unowned,
+        [UNAUTHENTICATED, DENIED, DENIED, OK, UNAUTHENTICATED, UNAUTHENTICATED, DENIED],
+    ),
+    (
+        "CreateUser",
+        Invalid,
+        [UNAUTHENTICATED, DENIED, DENIED, INVALID, UNAUTHENTICATED, UNAUTHENTICATED, DENIED],
+    ),
+    (
+        "UpdateUser",
+        Own,
+        [UNAUTHENTICATED, DENIED, DENIED, OK, UNAUTHENTICATED, UNAUTHENTICATED, DENIED],
+    ),
+    (
+        "UpdateUser",
+        Linked,
+        [UNAUTHENTICATED, DENIED, DENIED, OK, UNAUTHENTICATED, UNAUTHENTICATED, DENIED],
+    ),
+    (
+        "UpdateUser",
+        Others,
+        [UNAUTHENTICATED, DENIED, DENIED, OK, UNAUTHENTICATED, UNAUTHENTICATED, DENIED],
+    ),
+    (
+        "UpdateUser",
+        Unknown,
+        [UNAUTHENTICATED, DENIED, DENIED, NOT_FOUND, UNAUTHENTICATED, UNAUTHENTICATED, DENIED],
+    ),
+    (
+        "UpdateUser",
+        Invalid,
+        [UNAUTHENTICATED, DENIED, DENIED, INVALID, UNAUTHENTICATED, UNAUTHENTICATED, DENIED],
+    ),
+    (
+        "IssuePasswordReset",
+        Own,
+        [UNAUTHENTICATED, DENIED, DENIED, OK, UNAUTHENTICATED, UNAUTHENTICATED, DENIED],
+    ),
+    (
+        "IssuePasswordReset",
+        Linked,
+        [UNAUTHENTICATED, DENIED, DENIED, OK, UNAUTHENTICATED, UNAUTHENTICATED, DENIED],
+    ),
+    (
+        "IssuePasswordReset",
+        Others,
+        [UNAUTHENTICATED, DENIED, DENIED, OK, UNAUTHENTICATED, UNAUTHENTICATED, DENIED],
+    ),
+    (
+        "IssuePasswordReset",
+        Unknown,
+        [UNAUTHENTICATED, DENIED, DENIED, NOT_FOUND, UNAUTHENTICATED, UNAUTHENTICATED, DENIED],
+    ),
+    (
+        "IssuePasswordReset",
+        Invalid,
+        [UNAUTHENTICATED, DENIED, DENIED, INVALID, UNAUTHENTICATED, UNAUTHENTICATED, DENIED],
+    ),
+    (
+        "InviteAthlete",
+        Unowned,
+        [UNAUTHENTICATED, DENIED, OK, DENIED, UNAUTHENTICATED, UNAUTHENTICATED, DENIED],
+    ),
+    (
+        "InviteAthlete",
+        Linked,
+        [UNAUTHENTICATED, DENIED, PRECONDITION, DENIED, UNAUTHENTICATED, UNAUTHENTICATED, DENIED],
+    ),
+    // Another coach's athlete may have a second coach: the invite is made,
+    // and the answer does not say whose athlete they are.
+    (
+        "InviteAthlete",
+        Others,
+        [UNAUTHENTICATED, DENIED, OK, DENIED, UNAUTHENTICATED, UNAUTHENTICATED, DENIED],
+    ),
+    (
+        "InviteAthlete",
+        Invalid,
+        [UNAUTHENTICATED, DENIED, INVALID, DENIED, UNAUTHENTICATED, UNAUTHENTICATED, DENIED],
+    ),
+    (
+        "ListInvites",
+        Own,
+        [UNAUTHENTICATED, DENIED, OK, OK, UNAUTHENTICATED, UNAUTHENTICATED, DENIED],
+    ),
+    (
+        "ListInvites",
+        Others,
+        [UNAUTHENTICATED, DENIED, DENIED, OK, UNAUTHENTICATED, UNAUTHENTICATED, DENIED],
+    ),
+    (
+        "ListInvites",
+        Unknown,
+        [UNAUTHENTICATED, DENIED, DENIED, NA, UNAUTHENTICATED, UNAUTHENTICATED, DENIED],
+    ),
+    (
+        "ListInvites",
+        Invalid,
+        [UNAUTHENTICATED, DENIED, INVALID, INVALID, UNAUTHENTICATED, UNAUTHENTICATED, DENIED],
+    ),
+    // Own is the coach's invite (athletes and admins send none); the demoted
+    // coach's own invite was revoked with the role, and is no longer theirs
+    // to manage.
+    ("RevokeInvite", Own, [UNAUTHENTICATED, NA, OK, NA, UNAUTHENTICATED, UNAUTHENTICATED, DENIED]),
+    (
+        "RevokeInvite",
+        Others,
+        [UNAUTHENTICATED, DENIED, DENIED, OK, UNAUTHENTICATED, UNAUTHENTICATED, DENIED],
+    ),
+    (
+        "RevokeInvite",
+        Unknown,
+        [UNAUTHENTICATED, DENIED, DENIED, NOT_FOUND, UNAUTHENTICATED, UNAUTHENTICATED, DENIED],
+    ),
+    (
+        "RevokeInvite",
+        Invalid,
+        [UNAUTHENTICATED, DENIED, INVALID, INVALID, UNAUTHENTICATED, UNAUTHENTICATED, DENIED],
+    ),
+    (
+        "ListMyAthletes",
+        Own,
+        [UNAUTHENTICATED, DENIED, OK, DENIED, UNAUTHENTICATED, UNAUTHENTICATED, DENIED],
+    ),
+    (
+        "ListMyAthletes",
+        Invalid,
+        [UNAUTHENTICATED, DENIED, INVALID, DENIED, UNAUTHENTICATED, UNAUTHENTICATED, DENIED],
+    ),
+    (
+        "GetMyCoaches",
+        Own,
+        [UNAUTHENTICATED, OK, DENIED, DENIED, UNAUTHENTICATED, UNAUTHENTICATED, OK],
+    ),
+    // The caller's own side of the pair is left empty; admins name both. The
+    // demoted coach tries their former athlete, still linked in the roster.
+    (
+        "UnlinkAthlete",
+        Linked,
+        [UNAUTHENTICATED, OK, OK, OK, UNAUTHENTICATED, UNAUTHENTICATED, DENIED],
+    ),
+    (
+        "UnlinkAthlete",
+        Others,
+        [UNAUTHENTICATED, DENIED, DENIED, OK, UNAUTHENTICATED, UNAUTHENTICATED, DENIED],
+    ),
+    (
+        "UnlinkAthlete",
+        Unknown,
+        [UNAUTHENTICATED, DENIED, DENIED, NA, UNAUTHENTICATED, UNAUTHENTICATED, DENIED],
+    ),
+    (
+        "UnlinkAthlete/both ids",
+        Others,
+        [UNAUTHENTICATED, DENIED, DENIED, OK, UNAUTHENTICATED, UNAUTHENTICATED, DENIED],
+    ),
+    (
+        "LinkAthlete",
+        Linked,
+        [UNAUTHENTICATED, DENIED, DENIED, OK, UNAUTHENTICATED, UNAUTHENTICATED, DENIED],
+    ),
+    (
+        "LinkAthlete",
+        Others,
+        [UNAUTHENTICATED, DENIED, DENIED, OK, UNAUTHENTICATED, UNAUTHENTICATED, DENIED],
+    ),
+    (
+        "LinkAthlete",
+        Unknown,
+        [UNAUTHENTICATED, DENIED, DENIED, NOT_FOUND, UNAUTHENTICATED, UNAUTHENTICATED, DENIED],
+    ),
+    (
+        "LinkAthlete",
+        Invalid,
+        [UNAUTHENTICATED, DENIED, DENIED, INVALID, UNAUTHENTICATED, UNAUTHENTICATED, DENIED],
+    ),
+    (
+        "GetOverview",
+        Unowned,
+        [UNAUTHENTICATED, DENIED, DENIED, OK, UNAUTHENTICATED, UNAUTHENTICATED, DENIED],
+    ),
+    ("ListAuditEvents", Own, [UNAUTHENTICATED, OK, OK, OK, UNAUTHENTICATED, UNAUTHENTICATED, OK]),
+    (
+        "ListAuditEvents",
+        Linked,
+        [UNAUTHENTICATED, DENIED, DENIED, OK, UNAUTHENTICATED, UNAUTHENTICATED, DENIED],
+    ),
+    (
+        "ListAuditEvents",
+        Others,
+        [UNAUTHENTICATED, DENIED, DENIED, OK, UNAUTHENTICATED, UNAUTHENTICATED, DENIED],
+    ),
+    (
+        "RevokeUserSessions",
+        Linked,
+        [UNAUTHENTICATED, DENIED, DENIED, OK, UNAUTHENTICATED, UNAUTHENTICATED, DENIED],
+    ),
+    (
+        "RevokeUserSessions",
+        Others,
+        [UNAUTHENTICATED, DENIED, DENIED, OK, UNAUTHENTICATED, UNAUTHENTICATED, DENIED],
+    ),
+    (
+        "RevokeUserSessions",
+        Unknown,
+        [UNAUTHENTICATED, DENIED, DENIED, NOT_FOUND, UNAUTHENTICATED, UNAUTHENTICATED, DENIED],
+    ),
+    (
+        "RevokeUserSessions",
+        Invalid,
+        [UNAUTHENTICATED, DENIED, DENIED, INVALID, UNAUTHENTICATED, UNAUTHENTICATED, DENIED],
+    ),
     // Not built yet: these rows change when they are.
-    ("ExportData", Unowned, [UNIMPLEMENTED; 4]),
-    ("ImportData", Unowned, [UNIMPLEMENTED; 4]),
-    ("ListNotifications", Unowned, [UNIMPLEMENTED; 4]),
-    ("MarkNotificationsRead", Unowned, [UNIMPLEMENTED; 4]),
-    ("GarminService.GetConnection", Unowned, [NA, UNIMPLEMENTED, NA, NA]),
-    ("SharingService.ListOutgoingShares", Unowned, [NA, NA, UNIMPLEMENTED, NA]),
-    ("DeleteUser", Own, [UNAUTHENTICATED, DENIED, DENIED, PRECONDITION]),
-    ("DeleteUser", Linked, [UNAUTHENTICATED, DENIED, DENIED, OK]),
-    ("DeleteUser", Others, [UNAUTHENTICATED, DENIED, DENIED, OK]),
-    ("DeleteUser", Unknown, [UNAUTHENTICATED, DENIED, DENIED, NOT_FOUND]),
-    ("DeleteUser", Invalid, [UNAUTHENTICATED, DENIED, DENIED, INVALID]),
+    ("ExportData", Unowned, [UNIMPLEMENTED; 7]),
+    ("ImportData", Unowned, [UNIMPLEMENTED; 7]),
+    ("ListNotifications", Unowned, [UNIMPLEMENTED; 7]),
+    ("MarkNotificationsRead", Unowned, [UNIMPLEMENTED; 7]),
+    ("GarminService.GetConnection", Unowned, [NA, UNIMPLEMENTED, NA, NA, NA, NA, UNIMPLEMENTED]),
+    ("SharingService.ListOutgoingShares", Unowned, [NA, NA, UNIMPLEMENTED, NA, NA, NA, NA]),
+    (
+        "DeleteUser",
+        Own,
+        [UNAUTHENTICATED, DENIED, DENIED, PRECONDITION, UNAUTHENTICATED, UNAUTHENTICATED, DENIED],
+    ),
+    (
+        "DeleteUser",
+        Linked,
+        [UNAUTHENTICATED, DENIED, DENIED, OK, UNAUTHENTICATED, UNAUTHENTICATED, DENIED],
+    ),
+    (
+        "DeleteUser",
+        Others,
+        [UNAUTHENTICATED, DENIED, DENIED, OK, UNAUTHENTICATED, UNAUTHENTICATED, DENIED],
+    ),
+    (
+        "DeleteUser",
+        Unknown,
+        [UNAUTHENTICATED, DENIED, DENIED, NOT_FOUND, UNAUTHENTICATED, UNAUTHENTICATED, DENIED],
+    ),
+    (
+        "DeleteUser",
+        Invalid,
+        [UNAUTHENTICATED, DENIED, DENIED, INVALID, UNAUTHENTICATED, UNAUTHENTICATED, DENIED],
+    ),
     // With `existing_account`: Own is an invite addressed to the caller's email.
-    ("AcceptInvite", Own, [UNAUTHENTICATED, OK, OK, OK]),
-    ("AcceptInvite", Others, [UNAUTHENTICATED, DENIED, DENIED, DENIED]),
-    ("AcceptInvite", Unknown, [UNAUTHENTICATED, PRECONDITION, PRECONDITION, PRECONDITION]),
-    ("AcceptInvite/new_password", Unowned, [OK; 4]),
+    ("AcceptInvite", Own, [UNAUTHENTICATED, OK, OK, OK, UNAUTHENTICATED, UNAUTHENTICATED, OK]),
+    (
+        "AcceptInvite",
+        Others,
+        [UNAUTHENTICATED, DENIED, DENIED, DENIED, UNAUTHENTICATED, UNAUTHENTICATED, DENIED],
+    ),
+    (
+        "AcceptInvite",
+        Unknown,
+        [
+            UNAUTHENTICATED,
+            PRECONDITION,
+            PRECONDITION,
+            PRECONDITION,
+            UNAUTHENTICATED,
+            UNAUTHENTICATED,
+            PRECONDITION,
+        ],
+    ),
+    ("AcceptInvite/new_password", Unowned, [OK, OK, OK, OK, UNAUTHENTICATED, UNAUTHENTICATED, OK]),
 ];
 
 pub(super) fn cells() -> impl Iterator<Item = Cell> {

@@ -15,6 +15,7 @@ use crate::{
             Who,
         },
     },
+    google::try_authorize,
     helpers::{PASSWORD, bearer, link_token},
 };
 
@@ -58,6 +59,7 @@ pub(super) async fn start_google_sign_in(f: &Fixture, who: Who, data: Data) -> A
     let purpose = match data {
         Unowned => auth::GoogleSignInPurpose::SignIn,
         Own => auth::GoogleSignInPurpose::Link,
+        Invalid => auth::GoogleSignInPurpose::Unspecified,
         other => unreachable!("StartGoogleSignIn on {other:?}"),
     };
     let request = auth::StartGoogleSignInRequest {
@@ -82,15 +84,81 @@ pub(super) async fn finish_google_sign_in(f: &Fixture, who: Who) -> Answer {
     answer(f.auth().finish_google_sign_in(f.request(who, request)).await)
 }
 
-pub(super) async fn link_google(f: &Fixture, who: Who) -> Answer {
-    let request = auth::LinkGoogleRequest { authorization: google_authorization() };
+/// A flow through the provider for `purpose`, started by `starter` as
+/// their own Google identity; where starting is refused (no or a dead
+/// token), a made-up authorization, so the finishing RPC still answers.
+async fn google_flow(
+    f: &Fixture,
+    purpose: auth::GoogleSignInPurpose,
+    starter: Who,
+) -> Option<auth::GoogleAuthorization> {
+    if starter == Who::Anonymous || Fixture::is_refused(starter) {
+        return google_authorization();
+    }
+    let user = f.me(starter);
+    f.google_as(user);
+    let started = try_authorize(&f.app, purpose, "", Some(&user.access_token)).await;
+    Some(started.expect("the flow starts"))
+}
+
+pub(super) async fn link_google(f: &Fixture, who: Who, data: Data) -> Answer {
+    let authorization = match data {
+        Own => google_flow(f, auth::GoogleSignInPurpose::Link, who).await,
+        Others => {
+            f.google_as(&f.other_athlete);
+            let token = Some(f.other_athlete.access_token.as_str());
+            let started = try_authorize(&f.app, auth::GoogleSignInPurpose::Link, "", token).await;
+            Some(started.expect("the other athlete starts a flow"))
+        }
+        other => unreachable!("LinkGoogle on {other:?}"),
+    };
+    let request = auth::LinkGoogleRequest { authorization };
     answer(f.auth().link_google(f.request(who, request)).await)
+}
+
+/// Confirms the caller's password (Own), or sends no method (Invalid).
+pub(super) async fn reauthenticate(f: &Fixture, who: Who, data: Data) -> Answer {
+    let method = match data {
+        Own => Some(auth::reauthenticate_request::Method::Password(PASSWORD.to_owned())),
+        Invalid => None,
+        other => unreachable!("Reauthenticate on {other:?}"),
+    };
+    let request = auth::ReauthenticateRequest { method };
+    answer(f.auth().reauthenticate(f.request(who, request)).await)
+}
+
+/// Confirms with the Google identity LinkGoogle attached.
+pub(super) async fn reauthenticate_with_google(f: &Fixture, who: Who) -> Answer {
+    let authorization = google_flow(f, auth::GoogleSignInPurpose::Reauthenticate, who).await;
+    let method = authorization.map(auth::reauthenticate_request::Method::Google);
+    let request = auth::ReauthenticateRequest { method };
+    answer(f.auth().reauthenticate(f.request(who, request)).await)
+}
+
+pub(super) async fn unlink_google(f: &Fixture, who: Who, data: Data) -> Answer {
+    let user_id = match data {
+        Own => String::new(),
+        Others => {
+            let stranger = f.throwaway(Role::Athlete).await;
+            f.google_as(&stranger);
+            let token = Some(stranger.access_token.as_str());
+            let linked = try_authorize(&f.app, auth::GoogleSignInPurpose::Link, "", token).await;
+            let request = auth::LinkGoogleRequest { authorization: Some(linked.expect("starts")) };
+            f.auth().link_google(bearer(request, &stranger.access_token)).await.expect("links");
+            stranger.id
+        }
+        Unknown => random_id(),
+        Invalid => NOT_AN_ID.to_owned(),
+        Unowned | Linked => unreachable!("UnlinkGoogle on {data:?}"),
+    };
+    answer(f.auth().unlink_google(f.request(who, auth::UnlinkGoogleRequest { user_id })).await)
 }
 
 /// A refresh token: of a new session of the caller (Own) or of the other
 /// athlete (Others), or one nobody has (Unknown).
 async fn refresh_token(f: &Fixture, who: Who, data: Data) -> String {
     match data {
+        Own if Fixture::is_refused(who) => f.me(who).refresh_token.clone(),
         Own => f.sign_in(f.me(who)).await.refresh_token,
         Others => f.sign_in(&f.other_athlete).await.refresh_token,
         Unknown => "no-such-refresh-token".to_owned(),
@@ -182,6 +250,8 @@ pub(super) async fn list_sessions(f: &Fixture, who: Who) -> Answer {
 
 pub(super) async fn revoke_session(f: &Fixture, who: Who, data: Data) -> Answer {
     let session_id = match data {
+        // A dead token is refused before the id matters.
+        Own if Fixture::is_refused(who) => random_id(),
         Own => f.session_of(&f.sign_in(f.me(who)).await.access_token).await,
         Linked => f.session_of(&f.linked(who).access_token).await,
         Others => f.session_of(&f.other_athlete.access_token).await,

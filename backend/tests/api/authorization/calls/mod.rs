@@ -20,8 +20,9 @@ use super::{
 pub(super) use auth_service::sign_up_request;
 use auth_service::{
     accept_invite, accept_invite_with_password, change_password, finish_google_sign_in, get_invite,
-    get_sign_in_options, link_google, list_sessions, login, logout, refresh, reset_password,
-    revoke_session, sign_up, start_google_sign_in,
+    get_sign_in_options, link_google, list_sessions, login, logout, reauthenticate,
+    reauthenticate_with_google, refresh, reset_password, revoke_session, sign_up,
+    start_google_sign_in, unlink_google,
 };
 use user_service::{
     create_user, delete_user, get_me, get_my_coaches, get_overview, invite_athlete,
@@ -54,7 +55,10 @@ pub(super) async fn call(f: &Fixture, cell: Cell) -> Answer {
         "SignUp" => sign_up(f, who, data).await,
         "StartGoogleSignIn" => start_google_sign_in(f, who, data).await,
         "FinishGoogleSignIn" => finish_google_sign_in(f, who).await,
-        "LinkGoogle" => link_google(f, who).await,
+        "LinkGoogle" => link_google(f, who, data).await,
+        "Reauthenticate" => reauthenticate(f, who, data).await,
+        "Reauthenticate/google" => reauthenticate_with_google(f, who).await,
+        "UnlinkGoogle" => unlink_google(f, who, data).await,
         "Refresh" => refresh(f, who, data).await,
         "Logout" => logout(f, who, data).await,
         "GetInvite" => get_invite(f, who, data).await,

@@ -98,6 +98,7 @@ pub(super) async fn invite_athlete(f: &Fixture, who: Who, data: Data) -> Answer 
     let email = match data {
         Unowned => f.email(),
         Linked => f.linked(who).email.clone(),
+        Others => f.other_athlete.email.clone(),
         Invalid => NOT_AN_EMAIL.to_owned(),
         other => unreachable!("InviteAthlete on {other:?}"),
     };
@@ -119,6 +120,7 @@ pub(super) async fn list_invites(f: &Fixture, who: Who, data: Data) -> Answer {
 
 pub(super) async fn revoke_invite(f: &Fixture, who: Who, data: Data) -> Answer {
     let invite_id = match data {
+        Own if who == Who::Demoted => f.demoted_invite_id.clone(),
         Own => f.invite(&f.coach, &f.email()).await.0,
         Others => f.invite(&f.other_coach, &f.email()).await.0,
         Unknown => random_id(),
@@ -147,6 +149,7 @@ pub(super) async fn get_my_coaches(f: &Fixture, who: Who) -> Answer {
 pub(super) async fn unlink_athlete(f: &Fixture, who: Who, data: Data) -> Answer {
     let (coach_id, athlete_id) = match (data, who) {
         (Linked, Who::Athlete) => (f.throwaway_link(who).await.id, f.athlete.id.clone()),
+        (Linked, Who::Demoted) => (f.demoted.id.clone(), f.demoted_athlete.id.clone()),
         (Linked, _) => (f.coach.id.clone(), f.throwaway_link(who).await.id),
         (Others, Who::Athlete) => (f.other_coach.id.clone(), f.athlete.id.clone()),
         (Others, _) => (f.coach.id.clone(), f.other_athlete.id.clone()),
@@ -155,7 +158,7 @@ pub(super) async fn unlink_athlete(f: &Fixture, who: Who, data: Data) -> Answer 
         (other, _) => unreachable!("UnlinkAthlete on {other:?}"),
     };
     let request = user::UnlinkAthleteRequest {
-        coach_id: if who == Who::Coach { String::new() } else { coach_id },
+        coach_id: if matches!(who, Who::Coach | Who::Demoted) { String::new() } else { coach_id },
         athlete_id: if who == Who::Athlete { String::new() } else { athlete_id },
     };
     answer(f.users().unlink_athlete(f.request(who, request)).await)
