@@ -41,3 +41,25 @@ fn panicked(panic: Panic) -> http::Response<tonic::body::Body> {
     tracing::error!(%correlation_id, panic = %message, "a request panicked");
     crate::error::internal_status(correlation_id).into_http()
 }
+
+#[cfg(test)]
+mod tests {
+    use tower::{Layer, ServiceExt, service_fn};
+
+    #[tokio::test]
+    async fn a_panicking_request_is_answered_internal_with_a_reference() {
+        let panicking = service_fn(|_: http::Request<tonic::body::Body>| async {
+            if true {
+                panic!("a bug");
+            }
+            Ok::<_, std::convert::Infallible>(http::Response::new(tonic::body::Body::empty()))
+        });
+        let guarded = super::panic_guard().layer(panicking);
+        let response =
+            guarded.oneshot(http::Request::new(tonic::body::Body::empty())).await.unwrap();
+        let status = tonic::Status::from_header_map(response.headers()).expect("a gRPC status");
+        assert_eq!(status.code(), tonic::Code::Internal);
+        assert!(status.message().contains("reference"), "{}", status.message());
+        assert!(!status.message().contains("a bug"));
+    }
+}

@@ -21,12 +21,13 @@ use crate::helpers::{TestApp, TestStorage, TestUser, bearer, link_token, reason}
 
 const REDIRECT: &str = "http://baton.test/auth/google/callback";
 
-struct GoogleApp {
-    app: TestApp,
-    google: GoogleSandbox,
+pub struct GoogleApp {
+    pub app: TestApp,
+    pub google: GoogleSandbox,
 }
 
-async fn spawn(self_signup: bool) -> GoogleApp {
+/// A server with Google sign-in configured against a fresh sandbox provider.
+pub async fn spawn(self_signup: bool) -> GoogleApp {
     baton::startup::install_crypto_provider();
     let google = GoogleSandbox::start(GoogleSandboxConfig {
         redirect_uris: vec![REDIRECT.to_owned()],
@@ -52,7 +53,7 @@ async fn spawn(self_signup: bool) -> GoogleApp {
 
 /// What a browser does: keep a secret, start the flow, follow the provider
 /// to the redirect, and read `code` and `state` from it.
-async fn authorize(
+pub async fn authorize(
     app: &TestApp,
     purpose: GoogleSignInPurpose,
     invite_token: &str,
@@ -120,7 +121,7 @@ async fn finish(
     }
 }
 
-async fn link(app: &TestApp, user: &TestUser) -> Result<(), tonic::Status> {
+pub async fn link(app: &TestApp, user: &TestUser) -> Result<(), tonic::Status> {
     let authorization =
         try_authorize(app, GoogleSignInPurpose::Link, "", Some(&user.access_token)).await?;
     app.auth()

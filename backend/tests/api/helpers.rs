@@ -15,7 +15,7 @@ use baton_proto::{
         accept_invite_request::Method, auth_service_client::AuthServiceClient, login_response,
     },
     user::v1::{
-        CreateUserRequest, LinkAthleteRequest, Role, UpdateUserRequest,
+        CreateUserRequest, GetMeRequest, LinkAthleteRequest, Role, UpdateUserRequest,
         user_service_client::UserServiceClient,
     },
 };
@@ -102,7 +102,6 @@ impl Drop for TestStorage {
 #[derive(Debug, Clone)]
 pub struct TestUser {
     pub id: String,
-    #[allow(dead_code, reason = "kept for tests that sign in again by email")]
     pub email: String,
     pub access_token: String,
     pub refresh_token: String,
@@ -341,6 +340,76 @@ impl TestApp {
         };
         let statement = sea_orm::Statement::from_sql_and_values(backend, sql, [value.into()]);
         reader.query_one_raw(statement).await.expect("the query runs")
+    }
+
+    /// How many rows a query without parameters counts (`SELECT COUNT(*) AS n ...`).
+    pub async fn sql_count(&self, sql: &str) -> i64 {
+        use sea_orm::ConnectionTrait;
+        let reader = self.components.db.reader();
+        let statement = sea_orm::Statement::from_string(reader.get_database_backend(), sql);
+        let row = reader.query_one_raw(statement).await.expect("the query runs").expect("a row");
+        row.try_get("", "n").expect("a count named n")
+    }
+
+    /// Every byte the database keeps: on SQLite the files themselves (the
+    /// database, its WAL and shared memory), on PostgreSQL every row of
+    /// every table as text (bytea shows as hex there).
+    pub async fn stored_bytes(&self) -> Vec<u8> {
+        use sea_orm::ConnectionTrait;
+        let reader = self.components.db.reader();
+        if reader.get_database_backend() == sea_orm::DbBackend::Sqlite {
+            let mut bytes = Vec::new();
+            for entry in std::fs::read_dir(self.storage.dir.path()).unwrap() {
+                let path = entry.unwrap().path();
+                let name = path.file_name().unwrap().to_string_lossy().into_owned();
+                if name.starts_with("baton.sqlite") {
+                    bytes.extend(std::fs::read(&path).unwrap());
+                }
+            }
+            return bytes;
+        }
+        let tables = reader
+            .query_all_raw(sea_orm::Statement::from_string(
+                sea_orm::DbBackend::Postgres,
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public'",
+            ))
+            .await
+            .unwrap();
+        let mut bytes = Vec::new();
+        for table in tables {
+            let name: String = table.try_get("", "tablename").unwrap();
+            let rows = reader
+                .query_all_raw(sea_orm::Statement::from_string(
+                    sea_orm::DbBackend::Postgres,
+                    format!("SELECT CAST(t AS TEXT) AS row FROM \"{name}\" t"),
+                ))
+                .await
+                .unwrap();
+            for row in rows {
+                let text: String = row.try_get("", "row").unwrap();
+                bytes.extend(text.into_bytes());
+                bytes.push(b'\n');
+            }
+        }
+        bytes
+    }
+
+    /// Waits, at most the 5 s every replica promises, until this server
+    /// refuses `access_token`; fails the test after that.
+    pub async fn wait_until_refused(&self, access_token: &str) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        let mut users = self.users().await;
+        loop {
+            let answer = users.get_me(bearer(GetMeRequest {}, access_token)).await;
+            if answer.as_ref().is_err_and(|status| status.code() == tonic::Code::Unauthenticated) {
+                return;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "a revoked session's access token still works after 5 s"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
     }
 
     /// Links an athlete to a coach as an admin would.

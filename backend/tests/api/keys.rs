@@ -61,3 +61,37 @@ async fn removing_a_key_from_the_set_invalidates_its_tokens() {
         app.users().await.get_me(bearer(GetMeRequest {}, &old.access_token)).await.unwrap_err();
     assert_eq!(status.code(), Code::Unauthenticated);
 }
+
+#[tokio::test]
+async fn the_data_directory_and_database_files_are_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let app = TestApp::spawn().await;
+    app.create_admin("ada@example.com", "Ada").await;
+    app.login("ada@example.com", PASSWORD).await.unwrap();
+    let mode =
+        |path: &std::path::Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+    let dir = app.storage.dir.path();
+    assert_eq!(mode(dir), 0o700, "the data directory");
+    if app.storage.database_url.starts_with("sqlite:") {
+        for name in ["baton.sqlite", "baton.sqlite-wal", "baton.sqlite-shm"] {
+            assert_eq!(mode(&dir.join(name)), 0o600, "{name}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_server_refuses_to_start_with_a_key_others_can_read() {
+    use std::os::unix::fs::PermissionsExt;
+    let app = TestApp::spawn().await;
+    let storage = app.storage.clone();
+    drop(app);
+    let sealing = storage.keys_dir().join("sealing");
+    let key = std::fs::read_dir(&sealing).unwrap().next().unwrap().unwrap().path();
+    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let config = TestApp::config(&storage);
+    let error = match baton::startup::Application::build(config).await {
+        Ok(_) => panic!("started with a world-readable key"),
+        Err(error) => error.to_string(),
+    };
+    assert!(error.contains(&format!("chmod 600 {}", key.display())), "{error}");
+}

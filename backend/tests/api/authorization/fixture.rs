@@ -1,12 +1,9 @@
 //! The accounts, links and sessions every cell of the matrix works on, all
 //! in one server, and the ways a call gets at them.
 
-use std::{
-    sync::{
-        Arc,
-        atomic::{AtomicUsize, Ordering},
-    },
-    time::{Duration, Instant},
+use std::sync::{
+    Arc,
+    atomic::{AtomicUsize, Ordering},
 };
 
 use baton::clock::ManualClock;
@@ -15,7 +12,7 @@ use baton_proto::{
     user::v1::{self as user, Role, user_service_client::UserServiceClient},
 };
 use baton_sandbox::{GoogleSandbox, GoogleSandboxConfig, Identity};
-use tonic::{Code, Request, transport::Channel};
+use tonic::{Request, transport::Channel};
 
 use super::table::Who;
 use crate::helpers::{PASSWORD, TestApp, TestStorage, TestUser, bearer, link_token};
@@ -94,7 +91,7 @@ impl Fixture {
         auth.logout(logout).await.expect("Logout");
         let (demoted, demoted_athlete, demoted_invite_id) = demote(&app, &channel).await;
         for gone in [&deactivated.access_token, &revoked.access_token] {
-            wait_until_refused(&channel, gone).await;
+            app.wait_until_refused(gone).await;
         }
 
         Self {
@@ -240,7 +237,7 @@ async fn demote(app: &TestApp, channel: &Channel) -> (TestUser, TestUser, String
         ..Default::default()
     };
     users.update_user(bearer(demotion, &root.access_token)).await.expect("UpdateUser");
-    wait_until_refused(channel, &coach.access_token).await;
+    app.wait_until_refused(&coach.access_token).await;
     let tokens = app.login(&coach.email, PASSWORD).await.expect("signs in again");
     let demoted = TestUser {
         access_token: tokens.access_token,
@@ -248,19 +245,4 @@ async fn demote(app: &TestApp, channel: &Channel) -> (TestUser, TestUser, String
         ..coach
     };
     (demoted, athlete, invite_id)
-}
-
-/// Waits (at most the 5 s every replica promises) until the server refuses
-/// `access_token`.
-async fn wait_until_refused(channel: &Channel, access_token: &str) {
-    let deadline = Instant::now() + Duration::from_secs(5);
-    let mut users = UserServiceClient::new(channel.clone());
-    loop {
-        let answer = users.get_me(bearer(user::GetMeRequest {}, access_token)).await;
-        if answer.as_ref().is_err_and(|status| status.code() == Code::Unauthenticated) {
-            return;
-        }
-        assert!(Instant::now() < deadline, "a revoked session's token still works after 5 s");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
 }
