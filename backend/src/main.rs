@@ -7,7 +7,7 @@ async fn main() -> ExitCode {
     // A missing .env file is the normal case.
     let _ = dotenvy::dotenv();
     let cli = baton::config::Cli::parse();
-    baton::telemetry::init(cli.config.log_format);
+    let _log = baton::telemetry::init(cli.config.log_format);
     match baton::cli::run(cli).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {

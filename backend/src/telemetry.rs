@@ -1,5 +1,9 @@
 //! Log set-up: `tracing` with levels from `RUST_LOG` (default `info`), written
-//! pretty for people or as JSON lines for collectors.
+//! pretty for people or as JSON lines for collectors. Lines are written by a
+//! background thread, so a slow terminal or collector never holds up a
+//! request; each RPC's outcome is logged at `info` when it failed and at
+//! `debug` when it succeeded (a line per successful call is an access log,
+//! which operators turn on with `RUST_LOG=baton=debug`, not a default).
 
 use std::time::Duration;
 
@@ -9,21 +13,29 @@ use tower_http::{
     trace::TraceLayer,
 };
 use tracing::Span;
+use tracing_appender::non_blocking::WorkerGuard;
 use tracing_subscriber::{EnvFilter, fmt};
 
 use crate::config::LogFormat;
 
-/// Installs the global subscriber. Safe to call more than once (later calls
-/// are ignored), so tests may call it freely.
-pub fn init(format: LogFormat) {
+/// Installs the global subscriber writing to stdout from a background
+/// thread; keep the guard alive until exit, when it flushes what is left.
+/// Safe to call more than once (later calls are ignored).
+pub fn init(format: LogFormat) -> WorkerGuard {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| {
         EnvFilter::new("info,sqlx=warn,sea_orm=warn,h2=warn,hyper=warn,tower=warn")
     });
-    let builder = fmt().with_env_filter(filter).with_target(true);
+    // Not lossy: at the default level few lines are written, and none of
+    // them (security events among them) may be dropped.
+    let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .lossy(false)
+        .finish(std::io::stdout());
+    let builder = fmt().with_env_filter(filter).with_target(true).with_writer(writer);
     let _ = match format {
         LogFormat::Pretty => builder.try_init(),
         LogFormat::Json => builder.json().flatten_event(true).try_init(),
     };
+    guard
 }
 
 /// The tower layer that gives every request a span named by its path,
@@ -64,7 +76,11 @@ fn rpc_finished(trailers: Option<&HeaderMap>, _stream: Duration, _span: &Span) {
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.parse::<i32>().ok())
         .map_or(tonic::Code::Ok, tonic::Code::from);
-    tracing::info!(code = ?code, "finished");
+    if code == tonic::Code::Ok {
+        tracing::debug!(code = ?code, "finished");
+    } else {
+        tracing::info!(code = ?code, "finished");
+    }
 }
 
 /// A response classified as an error (a non-OK status, or a broken stream).

@@ -1,11 +1,12 @@
 //! Access tokens: EdDSA-signed JWTs (`typ: at+jwt`, RFC 9068 shape) with a
 //! `kid` naming the signing key.
 
-use std::fmt;
+use std::{collections::HashMap, fmt, sync::Mutex};
 
 use chrono::{DateTime, Utc};
 use jsonwebtoken::{Algorithm, Header, Validation};
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::{CryptoError, SigningKeys};
@@ -48,6 +49,11 @@ struct ReceivedClaims {
     nbf: Option<i64>,
 }
 
+/// How many verified tokens are remembered; past that the memory starts
+/// afresh (a client holds one token for up to 15 minutes, so a replica
+/// sees far fewer distinct live tokens than requests).
+const VERIFIED_CAPACITY: usize = 16 * 1024;
+
 /// Issues and verifies access tokens with one signing key set.
 pub struct AccessTokens {
     keys: SigningKeys,
@@ -55,6 +61,18 @@ pub struct AccessTokens {
     audience: String,
     ttl: chrono::Duration,
     validation: Validation,
+    /// Tokens whose signature and claims were checked, by SHA-256 of the
+    /// token: a client sends the same token on every call, and checking an
+    /// Ed25519 signature each time would dominate a cheap RPC. Only the
+    /// time checks are repeated.
+    verified: Mutex<HashMap<[u8; 32], Verified>>,
+}
+
+/// What a verified token said, for repeating the time checks.
+#[derive(Clone)]
+struct Verified {
+    claims: AccessClaims,
+    nbf: Option<i64>,
 }
 
 impl AccessTokens {
@@ -69,7 +87,7 @@ impl AccessTokens {
         validation.set_issuer(&[&issuer]);
         validation.set_audience(&[&audience]);
         validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
-        Self { keys, issuer, audience, ttl, validation }
+        Self { keys, issuer, audience, ttl, validation, verified: Mutex::default() }
     }
 
     /// Signs a token for `user_id` in session `session_id`; returns it with
@@ -115,6 +133,35 @@ impl AccessTokens {
         if token.len() > MAX_TOKEN_LEN {
             return Err(CryptoError::InvalidToken);
         }
+        let digest: [u8; 32] = Sha256::digest(token.as_bytes()).into();
+        let remembered = self.verified().get(&digest).cloned();
+        let verified = match remembered {
+            Some(verified) => verified,
+            None => {
+                let verified = self.check_signed(token)?;
+                let mut memory = self.verified();
+                if memory.len() >= VERIFIED_CAPACITY {
+                    memory.clear();
+                }
+                memory.insert(digest, verified.clone());
+                verified
+            }
+        };
+        let now = now.timestamp();
+        let expired = now >= verified.claims.exp.saturating_add(CLOCK_LEEWAY_SECS);
+        let not_yet = verified.nbf.is_some_and(|nbf| now < nbf.saturating_sub(CLOCK_LEEWAY_SECS));
+        if expired || not_yet {
+            return Err(CryptoError::InvalidToken);
+        }
+        Ok(verified.claims)
+    }
+
+    fn verified(&self) -> std::sync::MutexGuard<'_, HashMap<[u8; 32], Verified>> {
+        self.verified.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Everything but the time: header, key, signature, issuer, audience.
+    fn check_signed(&self, token: &str) -> Result<Verified, CryptoError> {
         // `alg: none` fails here already: jsonwebtoken has no such algorithm.
         let header = jsonwebtoken::decode_header(token).map_err(|_| CryptoError::InvalidToken)?;
         let typ_ok = header.typ.as_deref().is_some_and(|t| {
@@ -132,13 +179,7 @@ impl AccessTokens {
             jsonwebtoken::decode::<ReceivedClaims>(token, &key.decoding, &self.validation)
                 .map_err(|_| CryptoError::InvalidToken)?
                 .claims;
-        let now = now.timestamp();
-        let expired = now >= received.claims.exp.saturating_add(CLOCK_LEEWAY_SECS);
-        let not_yet = received.nbf.is_some_and(|nbf| now < nbf.saturating_sub(CLOCK_LEEWAY_SECS));
-        if expired || not_yet {
-            return Err(CryptoError::InvalidToken);
-        }
-        Ok(received.claims)
+        Ok(Verified { claims: received.claims, nbf: received.nbf })
     }
 }
 
@@ -208,6 +249,28 @@ mod tests {
 
     fn rejected(tokens: &AccessTokens, token: &str) -> bool {
         matches!(tokens.verify(token, now()), Err(CryptoError::InvalidToken))
+    }
+
+    #[test]
+    fn a_remembered_token_still_expires() {
+        let (_dir, tokens) = setup();
+        let token = issue(&tokens);
+        assert!(tokens.verify(&token, now()).is_ok());
+        assert!(tokens.verify(&token, now()).is_ok(), "the second check comes from memory");
+        let later = now() + chrono::Duration::minutes(15) + chrono::Duration::seconds(11);
+        assert!(matches!(tokens.verify(&token, later), Err(CryptoError::InvalidToken)));
+    }
+
+    #[test]
+    fn a_tampered_copy_of_a_remembered_token_is_checked_afresh() {
+        let (_dir, tokens) = setup();
+        let token = issue(&tokens);
+        tokens.verify(&token, now()).unwrap();
+        let mut tampered = token.clone().into_bytes();
+        let last = tampered.len() - 2;
+        tampered[last] = if tampered[last] == b'A' { b'B' } else { b'A' };
+        let tampered = String::from_utf8(tampered).unwrap();
+        assert!(tokens.verify(&tampered, now()).is_err());
     }
 
     #[test]
