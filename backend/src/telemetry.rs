@@ -27,8 +27,11 @@ pub fn init(format: LogFormat) -> WorkerGuard {
     });
     // Not lossy: at the default level few lines are written, and none of
     // them (security events among them) may be dropped.
+    // A small queue: its slots are allocated up front, and at the default
+    // level a few hundred lines in flight are plenty.
     let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
         .lossy(false)
+        .buffered_lines_limit(4096)
         .finish(std::io::stdout());
     let builder = fmt().with_env_filter(filter).with_target(true).with_writer(writer);
     let _ = match format {

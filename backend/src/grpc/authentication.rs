@@ -32,16 +32,19 @@ enum Authentication {
     Authenticated(Caller),
 }
 
-/// State of the authentication layer.
+/// State of the authentication layer; cloned for every request, so cheap
+/// to clone.
 #[derive(Clone)]
-pub struct Authenticator {
+pub struct Authenticator(Arc<Inner>);
+
+struct Inner {
     auth: AuthService,
-    trusted_proxies: Arc<[IpNet]>,
+    trusted_proxies: Vec<IpNet>,
 }
 
 impl Authenticator {
     pub fn new(auth: AuthService, trusted_proxies: Vec<IpNet>) -> Self {
-        Self { auth, trusted_proxies: trusted_proxies.into() }
+        Self(Arc::new(Inner { auth, trusted_proxies }))
     }
 }
 
@@ -58,7 +61,7 @@ pub async fn authenticate(
         .map(|addr| addr.ip());
     let headers = request.headers();
     let client = ClientInfo {
-        address: client_address(peer, headers, &state.trusted_proxies),
+        address: client_address(peer, headers, &state.0.trusted_proxies),
         user_agent: headers
             .get(http::header::USER_AGENT)
             .and_then(|value| value.to_str().ok())
@@ -66,7 +69,7 @@ pub async fn authenticate(
     };
     let authentication = match bearer_token(headers) {
         None => Authentication::Anonymous,
-        Some(token) => match state.auth.authenticate(token) {
+        Some(token) => match state.0.auth.authenticate(token) {
             Ok(caller) => Authentication::Authenticated(caller),
             Err(_) => Authentication::Invalid,
         },

@@ -59,7 +59,12 @@ impl Db {
             private_sqlite_files(url)?;
             // The writer first: it creates the file and switches it to WAL.
             let write = Database::connect(sqlite_options(url, 1)).await?;
-            let read = Database::connect(reader_options(url, 8)).await?;
+            // Each SQLite connection is a thread of its own that every query
+            // is handed to and back from; more readers than cores only adds
+            // context switches.
+            let cores = std::thread::available_parallelism().map_or(2, usize::from);
+            let readers = u32::try_from(cores.clamp(2, 8)).unwrap_or(2);
+            let read = Database::connect(reader_options(url, readers)).await?;
             Ok(Self { read, write })
         } else {
             let mut options = ConnectOptions::new(url);
