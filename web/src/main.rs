@@ -1,8 +1,17 @@
 //! Baton's single-page app: mounts [`app::App`] on the page body.
+//!
+//! `api` is the only module that speaks gRPC; `session` holds who is signed
+//! in; `app` the routes, the frame and the route guard; `pages` one
+//! component per route; `components` presentational building blocks;
+//! `hooks` the data loading pages share; `forms` and `location` small
+//! helpers for form state and the page's address.
 
 mod api;
 mod app;
 mod components;
+mod forms;
+mod hooks;
+mod location;
 mod pages;
 mod session;
 

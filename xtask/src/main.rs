@@ -37,9 +37,13 @@ enum Task {
         #[arg(long)]
         release: bool,
     },
-    /// Measure the speed targets issues name and print the figures (release
-    /// build; sign-in timing for unknown vs wrong-password attempts).
-    Bench,
+    /// Measure the speed and size targets issues name, print the figures and
+    /// write them to <target dir>/bench/*.json (release builds; a few minutes).
+    Bench {
+        /// Only this part; without one, all of them.
+        #[arg(value_enum)]
+        part: Option<bench::Part>,
+    },
     /// Only the browser test: build the SPA and the backend, drive headless
     /// Chromium through the identity flows.
     Browser,
@@ -69,7 +73,7 @@ fn run(task: Task) -> anyhow::Result<()> {
     match task {
         Task::Test => test::run(&root),
         Task::Demo { release } => demo::run(&root, release),
-        Task::Bench => bench::run(&root),
+        Task::Bench { part } => bench::run(&root, part),
         Task::Browser => {
             prereqs::wasm_target()?;
             browser::run(&web::build(false)?)

@@ -159,6 +159,6 @@ fn installed_postgres_version() -> Option<String> {
 }
 
 /// Whether this process runs as root (/proc/self belongs to the effective user).
-fn is_root() -> bool {
+pub fn is_root() -> bool {
     std::fs::metadata("/proc/self").is_ok_and(|meta| meta.uid() == 0)
 }

@@ -89,13 +89,19 @@ impl Baton {
     }
 }
 
-/// A running `baton serve`; killed when dropped.
+/// A running `baton serve` (or the bench's bare tonic server); killed when dropped.
 pub struct Server {
     child: Option<Child>,
     pub addr: SocketAddr,
 }
 
 impl Server {
+    /// Takes charge of a server process started elsewhere (the bench times
+    /// start-up itself), to stop it when dropped.
+    pub fn adopt(child: Child, addr: SocketAddr) -> Self {
+        Self { child: Some(child), addr }
+    }
+
     fn wait_until_accepting(&mut self) -> anyhow::Result<()> {
         let deadline = Instant::now() + START_TIMEOUT;
         while !prereqs::accepts(self.addr) {

@@ -167,3 +167,97 @@ async fn cors_allows_exactly_the_configured_origins() {
     let refused = preflight("https://evil.example").await.unwrap();
     assert!(refused.headers().get("access-control-allow-origin").is_none());
 }
+
+/// A bundle file named after its content, with its compressed copies (their
+/// bytes are markers: the server passes them through as they are).
+const CONTENT_NAMED: &str = "baton_web.0123456789abcdef.js";
+
+fn write_bundle_file(app: &TestApp, name: &str, plain: &str) {
+    let web = app.storage.web_dir();
+    std::fs::write(web.join(name), plain).unwrap();
+    std::fs::write(web.join(format!("{name}.br")), "brotli bytes").unwrap();
+    std::fs::write(web.join(format!("{name}.gz")), "gzip bytes").unwrap();
+}
+
+async fn get(app: &TestApp, path: &str, accept_encoding: Option<&str>) -> reqwest::Response {
+    let mut request = http1().get(format!("{}{path}", app.url()));
+    if let Some(encodings) = accept_encoding {
+        request = request.header("accept-encoding", encodings);
+    }
+    request.send().await.unwrap()
+}
+
+fn header(response: &reqwest::Response, name: &str) -> Option<String> {
+    response.headers().get(name).map(|value| value.to_str().unwrap().to_owned())
+}
+
+#[tokio::test]
+async fn clients_get_the_precompressed_copy_they_accept() {
+    let app = TestApp::spawn().await;
+    write_bundle_file(&app, CONTENT_NAMED, "console.log('plain');");
+    let path = format!("/{CONTENT_NAMED}");
+    for (accepted, encoding, body) in [
+        ("br", Some("br"), "brotli bytes"),
+        ("gzip, deflate, br", Some("br"), "brotli bytes"),
+        ("gzip", Some("gzip"), "gzip bytes"),
+        ("identity", None, "console.log('plain');"),
+    ] {
+        let response = get(&app, &path, Some(accepted)).await;
+        assert_eq!(response.status(), 200, "{accepted}");
+        assert_eq!(header(&response, "content-encoding").as_deref(), encoding, "{accepted}");
+        assert!(header(&response, "content-type").unwrap_or_default().contains("javascript"));
+        assert!(header(&response, "vary").unwrap_or_default().contains("accept-encoding"));
+        assert_eq!(response.text().await.unwrap(), body, "{accepted}");
+    }
+    let response = get(&app, &path, None).await;
+    assert_eq!(header(&response, "content-encoding"), None);
+}
+
+#[tokio::test]
+async fn the_index_page_is_precompressed_too_also_for_client_routes() {
+    let app = TestApp::spawn().await;
+    std::fs::write(app.storage.web_dir().join("index.html.br"), "brotli index").unwrap();
+    for path in ["/", "/index.html", "/settings"] {
+        let response = get(&app, path, Some("gzip, br")).await;
+        assert_eq!(response.status(), 200, "{path}");
+        assert_eq!(header(&response, "content-encoding").as_deref(), Some("br"), "{path}");
+        let content_type = header(&response, "content-type").unwrap_or_default();
+        assert!(content_type.starts_with("text/html"), "{path}: {content_type}");
+        assert_eq!(response.text().await.unwrap(), "brotli index", "{path}");
+    }
+}
+
+#[tokio::test]
+async fn content_named_files_are_cached_for_a_year() {
+    let app = TestApp::spawn().await;
+    write_bundle_file(&app, CONTENT_NAMED, "console.log('plain');");
+    for accepted in [None, Some("br"), Some("gzip")] {
+        let response = get(&app, &format!("/{CONTENT_NAMED}"), accepted).await;
+        assert_eq!(response.status(), 200);
+        assert_eq!(
+            header(&response, "cache-control").as_deref(),
+            Some("public, max-age=31536000, immutable"),
+            "{accepted:?}"
+        );
+        assert!(header(&response, "content-security-policy").is_some());
+    }
+}
+
+#[tokio::test]
+async fn the_index_page_and_other_files_are_revalidated() {
+    let app = TestApp::spawn().await;
+    for path in ["/", "/index.html", "/sign-in", "/athletes/123/shares", "/app.js"] {
+        let response = get(&app, path, Some("br")).await;
+        assert_eq!(response.status(), 200, "{path}");
+        assert_eq!(header(&response, "cache-control").as_deref(), Some("no-cache"), "{path}");
+    }
+}
+
+#[tokio::test]
+async fn a_missing_content_named_file_is_not_found_and_not_cached() {
+    let app = TestApp::spawn().await;
+    let response = get(&app, "/baton_web.fedcba9876543210.wasm", Some("br")).await;
+    assert_eq!(response.status(), 404);
+    assert_eq!(header(&response, "cache-control").as_deref(), Some("no-cache"));
+    assert!(header(&response, "content-security-policy").is_some());
+}

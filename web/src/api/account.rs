@@ -1,28 +1,29 @@
-//! The signed-in user's own account: profile, password and sessions; plus
-//! the public calls around signing in (which options the server offers,
-//! resetting a password with a link).
+//! The signed-in user's own account: profile, password, sessions and how
+//! they sign in (confirming who they are, removing Google); plus the public
+//! calls around signing in (which options the server offers, resetting a
+//! password with a link).
 
 use baton_proto::{
     auth::v1::{
-        ChangePasswordRequest, GetSignInOptionsRequest, ListSessionsRequest, ResetPasswordRequest,
-        RevokeSessionRequest,
+        ChangePasswordRequest, GetSignInOptionsRequest, ListSessionsRequest, ReauthenticateRequest,
+        ResetPasswordRequest, RevokeSessionRequest, UnlinkGoogleRequest, reauthenticate_request,
     },
     user::v1::UpdateMeRequest,
 };
 
 use super::{
-    Api, ApiError, MAX_PAGES, Me, ProfileChanges, SessionInfo, SignInOptions, with_bearer,
+    Api, ApiError, MAX_PAGES, Me, ProfileChanges, SessionInfo, SignInMethod, SignInOptions,
+    convert::sign_in_methods_from_pb,
+    rpc::{auth, users},
 };
 
 impl Api {
     /// Which sign-in options the server offers.
     pub async fn sign_in_options(&self) -> Result<SignInOptions, ApiError> {
         let options = self
-            .auth_client()
-            .get_sign_in_options(GetSignInOptionsRequest {})
+            .public(auth::GET_SIGN_IN_OPTIONS, GetSignInOptionsRequest {})
             .await
-            .map_err(|status| ApiError::from_status(&status))?
-            .into_inner();
+            .map_err(|status| ApiError::from_status(&status))?;
         Ok(SignInOptions {
             self_signup: options.self_signup_enabled,
             google: options.google_sign_in_enabled,
@@ -38,20 +39,13 @@ impl Api {
             avatar_url: changes.avatar_url,
             payment_link: changes.payment_link,
         };
-        let response = self
-            .authed(|bearer| {
-                let mut client = self.user_client();
-                let request = request.clone();
-                async move { client.update_me(with_bearer(request, &bearer)?).await }
-            })
-            .await?;
-        response
-            .user
-            .map(Me::from)
-            .ok_or_else(|| ApiError::Unexpected("no user in the reply".into()))
+        let response = self.authed(users::UPDATE_ME, request).await?;
+        response.user.map(Me::from).ok_or_else(no_user)
     }
 
-    /// Changes the password; returns how many other sessions were signed out.
+    /// Changes (or, without a current one, sets) the password; returns how
+    /// many other sessions were signed out. Setting a first password needs
+    /// a recent sign-in ([`ApiError::RecentSignInRequired`]).
     pub async fn change_password(
         &self,
         current_password: String,
@@ -60,14 +54,23 @@ impl Api {
     ) -> Result<i32, ApiError> {
         let request =
             ChangePasswordRequest { current_password, new_password, revoke_other_sessions };
-        let response = self
-            .authed(|bearer| {
-                let mut client = self.auth_client();
-                let request = request.clone();
-                async move { client.change_password(with_bearer(request, &bearer)?).await }
-            })
-            .await?;
+        let response = self.authed(auth::CHANGE_PASSWORD, request).await?;
         Ok(response.revoked_session_count)
+    }
+
+    /// Confirms who the signed-in user is with their password, so that for
+    /// the next few minutes changes to how they sign in are accepted.
+    pub async fn reauthenticate(&self, password: String) -> Result<(), ApiError> {
+        let method = Some(reauthenticate_request::Method::Password(password));
+        self.authed(auth::REAUTHENTICATE, ReauthenticateRequest { method }).await.map(|_| ())
+    }
+
+    /// Removes Google from the signed-in user's account (which must keep a
+    /// password); returns the account as it is now.
+    pub async fn unlink_my_google(&self) -> Result<Me, ApiError> {
+        let request = UnlinkGoogleRequest { user_id: String::new() };
+        let response = self.authed(auth::UNLINK_GOOGLE, request).await?;
+        response.user.map(Me::from).ok_or_else(no_user)
     }
 
     /// The signed-in user's sessions, most recently used first.
@@ -75,14 +78,8 @@ impl Api {
         let mut sessions = Vec::new();
         let mut page_token = String::new();
         for _ in 0..MAX_PAGES {
-            let request = ListSessionsRequest { page_size: 200, page_token: page_token.clone() };
-            let response = self
-                .authed(|bearer| {
-                    let mut client = self.auth_client();
-                    let request = request.clone();
-                    async move { client.list_sessions(with_bearer(request, &bearer)?).await }
-                })
-                .await?;
+            let request = ListSessionsRequest { page_size: 200, page_token };
+            let response = self.authed(auth::LIST_SESSIONS, request).await?;
             sessions.extend(response.sessions.into_iter().map(SessionInfo::from));
             if response.next_page_token.is_empty() {
                 break;
@@ -94,26 +91,24 @@ impl Api {
 
     /// Signs out one of the user's sessions (another device).
     pub async fn revoke_session(&self, session_id: String) -> Result<(), ApiError> {
-        let request = RevokeSessionRequest { session_id };
-        self.authed(|bearer| {
-            let mut client = self.auth_client();
-            let request = request.clone();
-            async move { client.revoke_session(with_bearer(request, &bearer)?).await }
-        })
-        .await
-        .map(|_| ())
+        self.authed(auth::REVOKE_SESSION, RevokeSessionRequest { session_id }).await.map(|_| ())
     }
 
-    /// Sets a new password with the token from a reset link (public).
+    /// Sets a new password with the token from a reset link (public); every
+    /// session of the account ends. Returns how the account can sign in now.
     pub async fn reset_password(
         &self,
         reset_token: String,
         new_password: String,
-    ) -> Result<(), ApiError> {
-        self.auth_client()
-            .reset_password(ResetPasswordRequest { reset_token, new_password })
+    ) -> Result<Vec<SignInMethod>, ApiError> {
+        let response = self
+            .public(auth::RESET_PASSWORD, ResetPasswordRequest { reset_token, new_password })
             .await
-            .map(|_| ())
-            .map_err(|status| ApiError::from_reset_status(&status))
+            .map_err(|status| ApiError::from_status(&status))?;
+        Ok(sign_in_methods_from_pb(&response.sign_in_methods))
     }
+}
+
+pub(super) fn no_user() -> ApiError {
+    ApiError::Unexpected("the server sent no user".into())
 }

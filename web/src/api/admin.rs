@@ -1,13 +1,20 @@
 //! Admin calls: the user list and its actions, and the overview counts.
 
-use baton_proto::user::v1::{
-    CreateUserRequest, DeleteUserRequest, GetOverviewRequest, IssuePasswordResetRequest,
-    ListUsersRequest, RevokeUserSessionsRequest, RoleSet, UpdateUserRequest,
+use baton_proto::{
+    auth::v1::UnlinkGoogleRequest,
+    user::v1::{
+        CreateUserRequest, DeleteUserRequest, GetOverviewRequest, IssuePasswordResetRequest,
+        ListUsersRequest, RevokeUserSessionsRequest, RoleSet, UpdateUserRequest,
+    },
 };
 
 use super::{
-    Api, ApiError, CreatedUser, OneTimeLink, Overview, Role, User, UserChanges, UserFilter,
-    UserPage, convert::millis, new_idempotency_key, retry_if_lost, with_bearer,
+    Api, ApiError, CreatedUser, OneTimeLink, Overview, Role, SessionsEnded, User, UserChanges,
+    UserFilter, UserPage,
+    account::no_user,
+    convert::{millis, sign_in_methods_from_pb},
+    idempotency,
+    rpc::{auth, users},
 };
 
 /// Users per page of the admin list.
@@ -27,13 +34,7 @@ impl Api {
             role: filter.role.map_or(0, Role::to_pb),
             active: filter.active,
         };
-        let response = self
-            .authed(|bearer| {
-                let mut client = self.user_client();
-                let request = request.clone();
-                async move { client.list_users(with_bearer(request, &bearer)?).await }
-            })
-            .await?;
+        let response = self.authed(users::LIST_USERS, request).await?;
         Ok(UserPage {
             users: response.users.into_iter().map(User::from).collect(),
             next_page_token: response.next_page_token,
@@ -55,18 +56,16 @@ impl Api {
             display_name,
             roles: roles.into_iter().map(Role::to_pb).collect(),
             timezone,
-            idempotency_key: new_idempotency_key(),
+            idempotency_key: String::new(),
         };
-        let response = retry_if_lost(|| {
-            self.authed(|bearer| {
-                let mut client = self.user_client();
-                let request = request.clone();
-                async move { client.create_user(with_bearer(request, &bearer)?).await }
-            })
+        let response = idempotency::retry_if_lost(idempotency::new_key(), |idempotency_key| {
+            self.authed(
+                users::CREATE_USER,
+                CreateUserRequest { idempotency_key, ..request.clone() },
+            )
         })
         .await?;
-        let user =
-            response.user.ok_or_else(|| ApiError::Unexpected("no user in the reply".into()))?;
+        let user = response.user.ok_or_else(no_user)?;
         Ok(CreatedUser {
             user: user.into(),
             setup_url: response.setup_url,
@@ -89,64 +88,42 @@ impl Api {
                 .map(|roles| RoleSet { roles: roles.into_iter().map(Role::to_pb).collect() }),
             active: changes.active,
         };
-        let response = self
-            .authed(|bearer| {
-                let mut client = self.user_client();
-                let request = request.clone();
-                async move { client.update_user(with_bearer(request, &bearer)?).await }
-            })
-            .await?;
-        response
-            .user
-            .map(User::from)
-            .ok_or_else(|| ApiError::Unexpected("no user in the reply".into()))
+        let response = self.authed(users::UPDATE_USER, request).await?;
+        response.user.map(User::from).ok_or_else(no_user)
     }
 
     /// Deletes a user for good (their personal data is scrubbed).
     pub async fn delete_user(&self, user_id: String) -> Result<(), ApiError> {
-        let request = DeleteUserRequest { user_id };
-        self.authed(|bearer| {
-            let mut client = self.user_client();
-            let request = request.clone();
-            async move { client.delete_user(with_bearer(request, &bearer)?).await }
-        })
-        .await
-        .map(|_| ())
+        self.authed(users::DELETE_USER, DeleteUserRequest { user_id }).await.map(|_| ())
     }
 
     /// Issues a one-time password reset link for a user.
     pub async fn issue_password_reset(&self, user_id: String) -> Result<OneTimeLink, ApiError> {
         let request = IssuePasswordResetRequest { user_id };
-        let response = self
-            .authed(|bearer| {
-                let mut client = self.user_client();
-                let request = request.clone();
-                async move { client.issue_password_reset(with_bearer(request, &bearer)?).await }
-            })
-            .await?;
+        let response = self.authed(users::ISSUE_PASSWORD_RESET, request).await?;
         Ok(OneTimeLink { url: response.reset_url, expires: millis(response.expire_time) })
     }
 
-    /// Signs a user out everywhere; returns how many sessions ended.
-    pub async fn revoke_user_sessions(&self, user_id: String) -> Result<i32, ApiError> {
+    /// Signs a user out everywhere; says how many sessions ended and how
+    /// the user can sign in again.
+    pub async fn revoke_user_sessions(&self, user_id: String) -> Result<SessionsEnded, ApiError> {
         let request = RevokeUserSessionsRequest { user_id };
-        let response = self
-            .authed(|bearer| {
-                let mut client = self.user_client();
-                let request = request.clone();
-                async move { client.revoke_user_sessions(with_bearer(request, &bearer)?).await }
-            })
-            .await?;
-        Ok(response.revoked_session_count)
+        let response = self.authed(users::REVOKE_USER_SESSIONS, request).await?;
+        Ok(SessionsEnded {
+            count: response.revoked_session_count,
+            methods: sign_in_methods_from_pb(&response.sign_in_methods),
+        })
+    }
+
+    /// Removes Google from another user's account (it may be left with no
+    /// way to sign in; a password reset link gives one back).
+    pub async fn unlink_google(&self, user_id: String) -> Result<User, ApiError> {
+        let response = self.authed(auth::UNLINK_GOOGLE, UnlinkGoogleRequest { user_id }).await?;
+        response.user.map(User::from).ok_or_else(no_user)
     }
 
     /// Counts for the admin dashboard.
     pub async fn overview(&self) -> Result<Overview, ApiError> {
-        self.authed(|bearer| {
-            let mut client = self.user_client();
-            async move { client.get_overview(with_bearer(GetOverviewRequest {}, &bearer)?).await }
-        })
-        .await
-        .map(Overview::from)
+        self.authed(users::GET_OVERVIEW, GetOverviewRequest {}).await.map(Overview::from)
     }
 }

@@ -126,6 +126,46 @@ impl User {
     pub fn has_role(&self, role: Role) -> bool {
         self.roles.contains(&role)
     }
+
+    /// How the account can sign in, password first.
+    pub fn sign_in_methods(&self) -> Vec<SignInMethod> {
+        let mut methods = Vec::new();
+        if self.has_password {
+            methods.push(SignInMethod::Password);
+        }
+        if self.google_linked {
+            methods.push(SignInMethod::Google);
+        }
+        methods
+    }
+}
+
+/// A way an account can sign in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SignInMethod {
+    Password,
+    Google,
+}
+
+/// The methods a reply lists, password first; unknown ones are dropped.
+pub(super) fn sign_in_methods_from_pb(raw: &[i32]) -> Vec<SignInMethod> {
+    let has = |method: pb::SignInMethod| raw.contains(&(method as i32));
+    let mut methods = Vec::new();
+    if has(pb::SignInMethod::Password) {
+        methods.push(SignInMethod::Password);
+    }
+    if has(pb::SignInMethod::Google) {
+        methods.push(SignInMethod::Google);
+    }
+    methods
+}
+
+/// What signing a user out everywhere did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SessionsEnded {
+    pub count: i32,
+    /// How the user can sign in again; empty when no way is left.
+    pub methods: Vec<SignInMethod>,
 }
 
 impl From<pb::User> for User {
@@ -410,6 +450,9 @@ pub struct SessionInfo {
     pub address: String,
     pub created: Millis,
     pub last_used: Millis,
+    /// When the person last proved who they are in this session (signing
+    /// in or confirming it's them); refreshing does not move it.
+    pub signed_in: Millis,
     /// The session this tab is signed in with.
     pub current: bool,
 }
@@ -422,6 +465,7 @@ impl From<auth_pb::Session> for SessionInfo {
             address: session.client_address,
             created: millis(session.create_time),
             last_used: millis(session.last_use_time),
+            signed_in: millis(session.sign_in_time),
             current: session.current,
         }
     }
@@ -471,6 +515,15 @@ mod tests {
         assert_eq!(User::from(user).units, Units::Metric);
         let user = pb::User { units: pb::Units::Imperial as i32, ..Default::default() };
         assert_eq!(User::from(user).units, Units::Imperial);
+    }
+
+    #[test]
+    fn sign_in_methods_read_password_first_and_drop_unknown_ones() {
+        let raw = [pb::SignInMethod::Google as i32, 99, pb::SignInMethod::Password as i32];
+        assert_eq!(sign_in_methods_from_pb(&raw), [SignInMethod::Password, SignInMethod::Google]);
+        assert_eq!(sign_in_methods_from_pb(&[]), []);
+        let google_only = User::from(pb::User { google_linked: true, ..Default::default() });
+        assert_eq!(google_only.sign_in_methods(), [SignInMethod::Google]);
     }
 
     #[test]

@@ -1,10 +1,12 @@
-//! `ApiError`: what went wrong with a backend call, in words a person can act
-//! on. The one place where gRPC status codes become messages.
+//! `ApiError`: what went wrong with a backend call, in words a person can
+//! act on. The variant comes from the status code plus, where the backend
+//! names one, the `google.rpc.ErrorInfo` reason (a
+//! `baton.error.v1.ErrorReason` value name); never from the message, which
+//! is written for people and may change. The mapping is in [`status`].
 
-use std::fmt;
+mod status;
 
-use tonic::{Code, Status};
-use tonic_types::StatusExt;
+use std::{fmt, time::Duration};
 
 /// One invalid field reported by the backend (`google.rpc.BadRequest`).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -22,12 +24,17 @@ pub enum ApiError {
     WrongCredentials,
     /// The session ended (refresh token expired, revoked or used elsewhere).
     SessionExpired,
+    /// Sign-in needs a second factor, which this version cannot ask for yet.
+    SecondFactorRequired,
+    /// The change needs a sign-in from the last few minutes: confirm who
+    /// you are (`Api::reauthenticate`), then retry.
+    RecentSignInRequired,
     /// Signed in, but not allowed to do this.
     PermissionDenied,
     /// Some fields were rejected.
     InvalidArgument { message: String, violations: Vec<FieldViolation> },
-    /// Throttled: too many attempts or an overloaded server.
-    TooManyAttempts,
+    /// Throttled; `retry_after` when the server said how long to wait.
+    TooManyAttempts { retry_after: Option<Duration> },
     /// The request never got an answer (network down, server stopped).
     Unreachable,
     /// The server answered that it is temporarily unable to serve.
@@ -36,104 +43,54 @@ pub enum ApiError {
     TimedOut,
     /// The thing asked for does not exist.
     NotFound,
-    /// The thing to create exists already.
+    /// The thing to create exists already (no more specific reason given).
     AlreadyExists,
-    /// Valid request, but not possible in the current state.
+    /// Another account has this email address.
+    EmailTaken,
+    /// Valid request, but not possible in the current state, for a reason
+    /// this version does not know. Carries the server's words.
     FailedPrecondition(String),
-    /// Sign-in needs a second factor, which this version cannot ask for yet.
-    SecondFactorRequired,
-    /// The invite link is unknown, used, revoked or expired.
-    InviteUnusable,
+    /// An invite, account setup or password reset link is unknown, used,
+    /// revoked or expired.
+    LinkUnusable,
     /// An invite was accepted as a new account, but the email has one.
     AccountExists,
     /// The signed-in account is not the one the invite is addressed to.
     InviteForSomeoneElse,
-    /// The password reset link is unknown, used or expired.
-    ResetLinkUnusable,
+    /// A coach tried to accept their own invite.
+    OwnInvite,
+    /// The invite was accepted already, so it cannot be revoked.
+    InviteAlreadyAccepted,
+    /// The person is already the coach's athlete.
+    AlreadyYourAthlete,
     /// Google sign-in did not complete (cancelled, expired, another
     /// browser, or a Google account Baton does not know).
     GoogleRefused,
     /// The Google account is already attached to another Baton account.
     GoogleAccountTaken,
+    /// This server has no Google sign-in.
+    GoogleNotConfigured,
+    /// The account has Google already.
+    GoogleAlreadyLinked,
+    /// The account has no Google sign-in.
+    GoogleNotLinked,
+    /// Not the Google account linked to this Baton account.
+    GoogleAccountMismatch,
+    /// Google cannot be reached right now.
+    GoogleUnavailable,
+    /// Removing Google would leave the account no way to sign in.
+    LastSignInMethod,
+    /// Admins cannot delete, deactivate or demote themselves.
+    OwnAccount,
+    /// The change would leave Baton without an active admin.
+    LastAdmin,
+    /// The account is deactivated.
+    AccountInactive,
     /// Anything else: a bug on either side. Carries the server's opaque text.
     Unexpected(String),
 }
 
 impl ApiError {
-    /// Maps a status from an authenticated call (UNAUTHENTICATED there means
-    /// the session is gone, not that a password was wrong).
-    pub fn from_status(status: &Status) -> Self {
-        match status.code() {
-            Code::Unauthenticated => Self::SessionExpired,
-            Code::PermissionDenied => Self::PermissionDenied,
-            Code::InvalidArgument => Self::InvalidArgument {
-                message: status.message().to_owned(),
-                violations: status
-                    .get_details_bad_request()
-                    .map(|details| {
-                        details
-                            .field_violations
-                            .into_iter()
-                            .map(|v| FieldViolation { field: v.field, description: v.description })
-                            .collect()
-                    })
-                    .unwrap_or_default(),
-            },
-            Code::ResourceExhausted => Self::TooManyAttempts,
-            Code::Unavailable if is_transport_failure(status) => Self::Unreachable,
-            Code::Unavailable => Self::Unavailable,
-            Code::DeadlineExceeded => Self::TimedOut,
-            Code::NotFound => Self::NotFound,
-            Code::AlreadyExists => Self::AlreadyExists,
-            Code::FailedPrecondition => Self::FailedPrecondition(status.message().to_owned()),
-            _ if is_transport_failure(status) => Self::Unreachable,
-            _ => Self::Unexpected(status.message().to_owned()),
-        }
-    }
-
-    /// Maps a status from a sign-in call, where UNAUTHENTICATED means the
-    /// credentials were refused.
-    pub fn from_login_status(status: &Status) -> Self {
-        match status.code() {
-            Code::Unauthenticated => Self::WrongCredentials,
-            _ => Self::from_status(status),
-        }
-    }
-
-    /// Maps a status from an invite call (GetInvite, AcceptInvite, starting
-    /// Google for an invite): FAILED_PRECONDITION there names the invite.
-    pub fn from_invite_status(status: &Status) -> Self {
-        match status.code() {
-            Code::FailedPrecondition if status.message().contains("already exists") => {
-                Self::AccountExists
-            }
-            Code::FailedPrecondition if status.message().contains("invalid, used or expired") => {
-                Self::InviteUnusable
-            }
-            Code::PermissionDenied => Self::InviteForSomeoneElse,
-            Code::AlreadyExists => Self::GoogleAccountTaken,
-            _ => Self::from_status(status),
-        }
-    }
-
-    /// Maps a status from ResetPassword.
-    pub fn from_reset_status(status: &Status) -> Self {
-        match status.code() {
-            Code::FailedPrecondition => Self::ResetLinkUnusable,
-            _ => Self::from_status(status),
-        }
-    }
-
-    /// Maps a status from a call finishing a Google flow, where
-    /// UNAUTHENTICATED means Google's answer was not accepted.
-    pub fn from_google_status(status: &Status) -> Self {
-        match status.code() {
-            Code::Unauthenticated => Self::GoogleRefused,
-            Code::AlreadyExists => Self::GoogleAccountTaken,
-            _ => Self::from_invite_status(status),
-        }
-    }
-
     /// The message the backend attached to one field, if any.
     pub fn field_error(&self, field: &str) -> Option<String> {
         match self {
@@ -145,98 +102,108 @@ impl ApiError {
     }
 }
 
-/// True when the call failed before any gRPC answer arrived: `fetch` rejected
-/// (network down, server stopped) or something that is not a gRPC server
-/// answered.
-fn is_transport_failure(status: &Status) -> bool {
-    let mut source = std::error::Error::source(status);
-    while let Some(err) = source {
-        if err.downcast_ref::<tonic_web_wasm_client::Error>().is_some() {
-            return true;
-        }
-        source = err.source();
-    }
-    // The client stringifies JS errors into the message when it cannot keep
-    // the source.
-    status.message().contains("JS API error")
-}
-
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::WrongCredentials => f.write_str("Wrong email or password."),
-            Self::SessionExpired => f.write_str("Your session has ended. Please sign in again."),
-            Self::PermissionDenied => f.write_str("You don't have permission to do that."),
+        let text = match self {
+            Self::WrongCredentials => "Wrong email or password.",
+            Self::SessionExpired => "Your session has ended. Please sign in again.",
+            Self::SecondFactorRequired => {
+                "This account needs a second sign-in step, which this app can't ask for yet."
+            }
+            Self::RecentSignInRequired => {
+                "For your safety, please confirm it's you (with your password or Google), then try again."
+            }
+            Self::PermissionDenied => "You don't have permission to do that.",
             Self::InvalidArgument { message, violations } if violations.is_empty() => {
-                if message.is_empty() {
+                return if message.is_empty() {
                     f.write_str("Some of the details aren't valid.")
                 } else {
                     write!(f, "Some of the details aren't valid: {message}")
-                }
+                };
             }
-            Self::InvalidArgument { .. } => f.write_str("Please correct the marked fields."),
-            Self::TooManyAttempts => f.write_str("Too many attempts — try again in a minute."),
+            Self::InvalidArgument { .. } => "Please correct the marked fields.",
+            Self::TooManyAttempts { retry_after: Some(wait) } => {
+                return write!(f, "Too many attempts — try again in {}.", in_words(*wait));
+            }
+            Self::TooManyAttempts { retry_after: None } => {
+                "Too many attempts — try again in a minute."
+            }
             Self::Unreachable => {
-                f.write_str("The server can't be reached. Check your connection and try again.")
+                "The server can't be reached. Check your connection and try again."
             }
-            Self::Unavailable => f.write_str("The server is busy or down — try again shortly."),
-            Self::TimedOut => f.write_str("The server took too long to answer. Try again."),
-            Self::NotFound => f.write_str("That no longer exists."),
-            Self::AlreadyExists => f.write_str("That exists already."),
+            Self::Unavailable => "The server is busy or down — try again shortly.",
+            Self::TimedOut => "The server took too long to answer. Try again.",
+            Self::NotFound => "That no longer exists.",
+            Self::AlreadyExists => "That exists already.",
+            Self::EmailTaken => "Another Baton account has this email address.",
             Self::FailedPrecondition(message) if message.is_empty() => {
-                f.write_str("That can't be done right now.")
+                "That can't be done right now."
             }
             Self::FailedPrecondition(message) => {
-                write!(f, "That can't be done right now: {message}")
+                return write!(f, "That can't be done right now: {message}");
             }
-            Self::SecondFactorRequired => f.write_str(
-                "This account needs a second sign-in step, which this app can't ask for yet.",
-            ),
-            Self::InviteUnusable => f.write_str(
-                "This invite link can't be used any more: it has expired, was used already or was revoked. Ask whoever invited you for a new link.",
-            ),
-            Self::AccountExists => f.write_str(
-                "An account with this email already exists: sign in first, then accept the invite.",
-            ),
-            Self::InviteForSomeoneElse => f.write_str(
-                "This invite is addressed to another email address. Sign out, then sign in with the invited account.",
-            ),
-            Self::ResetLinkUnusable => f.write_str(
-                "This reset link can't be used any more: it has expired or was used already. Ask an admin for a new one.",
-            ),
-            Self::GoogleRefused => f.write_str(
-                "Google sign-in didn't work. It may have taken too long, been started in another browser, or this Google account isn't linked to a Baton account yet (sign in with your password and link it in Settings).",
-            ),
+            Self::LinkUnusable => {
+                "This link can't be used any more: it has expired, was used already or was revoked. Ask whoever sent it to you for a new one."
+            }
+            Self::AccountExists => {
+                "This email already has a Baton account: sign in first, then accept the invite."
+            }
+            Self::InviteForSomeoneElse => {
+                "This invite is addressed to another email address. Sign out, then sign in with the invited account."
+            }
+            Self::OwnInvite => "This is your own invite: send the link to the person you invited.",
+            Self::InviteAlreadyAccepted => {
+                "That invite has been accepted already, so it can't be revoked."
+            }
+            Self::AlreadyYourAthlete => "That person is your athlete already.",
+            Self::GoogleRefused => {
+                "Google sign-in didn't work. It may have taken too long, been started in another browser, or this Google account isn't linked to a Baton account yet (sign in with your password and link it in Settings)."
+            }
             Self::GoogleAccountTaken => {
-                f.write_str("This Google account already belongs to another Baton account.")
+                "This Google account already belongs to another Baton account."
             }
+            Self::GoogleNotConfigured => "This Baton server doesn't offer Google sign-in.",
+            Self::GoogleAlreadyLinked => "Google is linked to this account already.",
+            Self::GoogleNotLinked => "Google isn't linked to this account.",
+            Self::GoogleAccountMismatch => {
+                "That's a different Google account from the one linked to this Baton account. Choose the linked one."
+            }
+            Self::GoogleUnavailable => "Google can't be reached right now. Try again shortly.",
+            Self::LastSignInMethod => {
+                "Google is the only way into this account. Set a password first, then remove Google."
+            }
+            Self::OwnAccount => "You can't do that to your own account.",
+            Self::LastAdmin => "Baton must keep at least one active admin.",
+            Self::AccountInactive => "This account is deactivated: activate it first.",
             Self::Unexpected(message) if message.is_empty() => {
-                f.write_str("Something went wrong. Please try again.")
+                "Something went wrong. Please try again."
             }
             Self::Unexpected(message) => {
-                write!(f, "Something went wrong. Please try again. ({message})")
+                return write!(f, "Something went wrong. Please try again. ({message})");
             }
-        }
+        };
+        f.write_str(text)
     }
 }
 
 impl std::error::Error for ApiError {}
 
+/// "30 seconds", "1 minute", "5 minutes" (rounded up).
+fn in_words(wait: Duration) -> String {
+    let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    match seconds {
+        0..=1 => "a second".to_owned(),
+        2..=90 => format!("{seconds} seconds"),
+        _ => {
+            let minutes = seconds.div_ceil(60);
+            format!("{minutes} minutes")
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn unauthenticated_login_reads_as_wrong_credentials() {
-        let err = ApiError::from_login_status(&Status::unauthenticated("nope"));
-        assert_eq!(err.to_string(), "Wrong email or password.");
-    }
-
-    #[test]
-    fn throttling_reads_as_too_many_attempts() {
-        let err = ApiError::from_status(&Status::resource_exhausted("slow down"));
-        assert_eq!(err, ApiError::TooManyAttempts);
-    }
 
     #[test]
     fn field_errors_are_found_by_field_name() {
@@ -253,37 +220,25 @@ mod tests {
     }
 
     #[test]
-    fn invite_failures_read_in_words() {
-        let used = Status::failed_precondition("this invite link is invalid, used or expired");
-        assert_eq!(ApiError::from_invite_status(&used), ApiError::InviteUnusable);
-        let taken = Status::failed_precondition(
-            "an account with this email already exists: sign in, then accept the invite",
+    fn a_known_wait_is_said_in_words() {
+        let err = ApiError::TooManyAttempts { retry_after: Some(Duration::from_secs(30)) };
+        assert_eq!(err.to_string(), "Too many attempts — try again in 30 seconds.");
+        let err = ApiError::TooManyAttempts { retry_after: Some(Duration::from_secs(301)) };
+        assert_eq!(err.to_string(), "Too many attempts — try again in 6 minutes.");
+        let err = ApiError::TooManyAttempts { retry_after: None };
+        assert!(err.to_string().contains("in a minute"));
+    }
+
+    #[test]
+    fn a_precondition_without_a_known_reason_reads_generically() {
+        assert_eq!(
+            ApiError::FailedPrecondition(String::new()).to_string(),
+            "That can't be done right now."
         );
-        let err = ApiError::from_invite_status(&taken);
-        assert_eq!(err, ApiError::AccountExists);
-        assert!(err.to_string().contains("sign in first"));
-        let own = Status::failed_precondition("a coach cannot accept their own invite");
-        assert!(matches!(ApiError::from_invite_status(&own), ApiError::FailedPrecondition(_)));
-    }
-
-    #[test]
-    fn google_refusals_are_not_session_expiry() {
-        let refused = Status::unauthenticated("authentication failed");
-        assert_eq!(ApiError::from_google_status(&refused), ApiError::GoogleRefused);
-        let taken = Status::already_exists("belongs to another account");
-        assert_eq!(ApiError::from_google_status(&taken), ApiError::GoogleAccountTaken);
-    }
-
-    #[test]
-    fn used_reset_links_read_in_words() {
-        let used = Status::failed_precondition("this reset link is invalid, used or expired");
-        assert!(ApiError::from_reset_status(&used).to_string().contains("Ask an admin"));
-    }
-
-    #[test]
-    fn fetch_failure_reads_as_unreachable() {
-        let err =
-            ApiError::from_status(&Status::unknown("JS API error: TypeError: Failed to fetch"));
-        assert_eq!(err, ApiError::Unreachable);
+        assert!(
+            ApiError::FailedPrecondition("words".into())
+                .to_string()
+                .starts_with("That can't be done right now: ")
+        );
     }
 }

@@ -2,26 +2,54 @@
 //! keeps a random secret in sessionStorage and sends its hash to
 //! StartGoogleSignIn; the callback page sends the secret itself to the RPC
 //! that finishes the flow, so a code carried to another browser is useless.
-//! What the flow is for (sign in, accept an invite, link) waits in
-//! sessionStorage too, and everything is removed once the flow is finished.
+//! What the flow is for (sign in, accept an invite, link, confirm who the
+//! user is) waits in sessionStorage too, and everything is removed once the
+//! flow is finished.
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use baton_proto::auth::v1::{
     AcceptInviteRequest, FinishGoogleSignInRequest, GoogleAuthorization, GoogleSignInPurpose,
-    LinkGoogleRequest, StartGoogleSignInRequest, accept_invite_request,
-    finish_google_sign_in_response,
+    LinkGoogleRequest, ReauthenticateRequest, StartGoogleSignInRequest, accept_invite_request,
+    finish_google_sign_in_response, reauthenticate_request,
 };
 use sha2::{Digest, Sha256};
 use web_sys::Storage;
 
-use super::{Api, ApiError, Me, with_bearer};
+use super::{Api, ApiError, Me, random::random_token, rpc::auth};
 
 const SECRET_KEY: &str = "baton.google.secret";
 const PURPOSE_KEY: &str = "baton.google.purpose";
 const INVITE_KEY: &str = "baton.google.invite";
 const NAME_KEY: &str = "baton.google.display_name";
 const TIMEZONE_KEY: &str = "baton.google.timezone";
-const ALL_KEYS: [&str; 5] = [SECRET_KEY, PURPOSE_KEY, INVITE_KEY, NAME_KEY, TIMEZONE_KEY];
+const THEN_KEY: &str = "baton.google.then";
+const ALL_KEYS: [&str; 6] = [SECRET_KEY, PURPOSE_KEY, INVITE_KEY, NAME_KEY, TIMEZONE_KEY, THEN_KEY];
+
+/// A change to how the account signs in. The backend accepts these only
+/// within minutes of a sign-in, so the SPA may have to ask the person to
+/// confirm who they are first and then try the change again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SignInChange {
+    LinkGoogle,
+    UnlinkGoogle,
+    SetPassword,
+}
+
+impl SignInChange {
+    const ALL: [SignInChange; 3] = [Self::LinkGoogle, Self::UnlinkGoogle, Self::SetPassword];
+
+    fn key(self) -> &'static str {
+        match self {
+            Self::LinkGoogle => "link_google",
+            Self::UnlinkGoogle => "unlink_google",
+            Self::SetPassword => "set_password",
+        }
+    }
+
+    fn from_key(key: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|change| change.key() == key)
+    }
+}
 
 /// What a Google flow is for.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -35,6 +63,10 @@ pub enum GoogleFlow {
     },
     /// Attach Google to the signed-in account.
     Link,
+    /// Confirm who the signed-in user is, on the way to `then`.
+    Reauthenticate {
+        then: SignInChange,
+    },
 }
 
 impl GoogleFlow {
@@ -43,6 +75,7 @@ impl GoogleFlow {
             Self::SignIn => "sign_in",
             Self::AcceptInvite { .. } => "accept_invite",
             Self::Link => "link",
+            Self::Reauthenticate { .. } => "reauthenticate",
         }
     }
 
@@ -51,6 +84,7 @@ impl GoogleFlow {
             Self::SignIn => GoogleSignInPurpose::SignIn,
             Self::AcceptInvite { .. } => GoogleSignInPurpose::AcceptInvite,
             Self::Link => GoogleSignInPurpose::Link,
+            Self::Reauthenticate { .. } => GoogleSignInPurpose::Reauthenticate,
         }
     }
 }
@@ -62,13 +96,17 @@ pub enum GoogleOutcome {
     SignedIn(Me),
     /// Google is now attached to the signed-in account.
     Linked(Me),
+    /// The signed-in user confirmed who they are; `then` may go ahead.
+    Reauthenticated { then: SignInChange },
 }
 
 impl Api {
     /// Starts a Google flow; returns Google's URL to send the browser to.
     pub async fn start_google(&self, flow: GoogleFlow) -> Result<String, ApiError> {
         let storage = session_storage()?;
-        let secret = new_secret()?;
+        let secret = random_token::<32>().ok_or_else(|| {
+            ApiError::Unexpected("this browser has no secure random numbers".into())
+        })?;
         let hash = binding_hash(&secret);
         for key in ALL_KEYS {
             let _ = storage.remove_item(key);
@@ -87,6 +125,10 @@ impl Api {
                 store(TIMEZONE_KEY, timezone)?;
                 invite_token.clone()
             }
+            GoogleFlow::Reauthenticate { then } => {
+                store(THEN_KEY, then.key())?;
+                String::new()
+            }
             GoogleFlow::SignIn | GoogleFlow::Link => String::new(),
         };
         let request = StartGoogleSignInRequest {
@@ -95,26 +137,13 @@ impl Api {
             invite_token,
         };
         let response = match flow {
-            GoogleFlow::Link => {
-                self.authed(|bearer| {
-                    let mut client = self.auth_client();
-                    let request = request.clone();
-                    async move { client.start_google_sign_in(with_bearer(request, &bearer)?).await }
-                })
-                .await?
+            GoogleFlow::Link | GoogleFlow::Reauthenticate { .. } => {
+                self.authed(auth::START_GOOGLE_SIGN_IN, request).await?
             }
-            GoogleFlow::AcceptInvite { .. } => self
-                .auth_client()
-                .start_google_sign_in(request)
+            GoogleFlow::SignIn | GoogleFlow::AcceptInvite { .. } => self
+                .public(auth::START_GOOGLE_SIGN_IN, request)
                 .await
-                .map_err(|status| ApiError::from_invite_status(&status))?
-                .into_inner(),
-            GoogleFlow::SignIn => self
-                .auth_client()
-                .start_google_sign_in(request)
-                .await
-                .map_err(|status| ApiError::from_status(&status))?
-                .into_inner(),
+                .map_err(|status| ApiError::from_status(&status))?,
         };
         Ok(response.authorization_url)
     }
@@ -136,6 +165,7 @@ impl Api {
         let purpose = take(PURPOSE_KEY);
         let (invite_token, display_name, timezone) =
             (take(INVITE_KEY), take(NAME_KEY), take(TIMEZONE_KEY));
+        let then = take(THEN_KEY);
         if secret.is_empty() {
             return Err(ApiError::GoogleRefused);
         }
@@ -143,13 +173,12 @@ impl Api {
         match purpose.as_str() {
             "sign_in" => {
                 let response = self
-                    .auth_client()
-                    .finish_google_sign_in(FinishGoogleSignInRequest {
-                        authorization: Some(authorization),
-                    })
+                    .public(
+                        auth::FINISH_GOOGLE_SIGN_IN,
+                        FinishGoogleSignInRequest { authorization: Some(authorization) },
+                    )
                     .await
-                    .map_err(|status| ApiError::from_google_status(&status))?
-                    .into_inner();
+                    .map_err(|status| ApiError::from_google_status(&status))?;
                 match response.result {
                     Some(finish_google_sign_in_response::Result::Tokens(pair)) => {
                         self.adopt_locked(pair).await;
@@ -169,35 +198,36 @@ impl Api {
                     timezone,
                 };
                 let response = self
-                    .auth_client()
-                    .accept_invite(request)
+                    .public(auth::ACCEPT_INVITE, request)
                     .await
-                    .map_err(|status| ApiError::from_google_status(&status))?
-                    .into_inner();
+                    .map_err(|status| ApiError::from_google_status(&status))?;
                 let pair = response
                     .tokens
                     .ok_or_else(|| ApiError::Unexpected("the server sent no tokens".into()))?;
                 self.adopt_locked(pair).await;
                 self.me().await.map(GoogleOutcome::SignedIn)
             }
+            // Not `authed`: the pending flow is spent by the first call, so
+            // UNAUTHENTICATED there is Google's answer, not a stale access
+            // token worth a retry.
             "link" => {
-                // Not `authed`: the pending flow is spent by the first call,
-                // so UNAUTHENTICATED here is Google's answer, not a stale
-                // access token worth a retry.
-                let bearer = self.access_token().await?;
                 let request = LinkGoogleRequest { authorization: Some(authorization) };
                 let response = self
-                    .auth_client()
-                    .link_google(
-                        with_bearer(request, &bearer).map_err(|s| ApiError::from_status(&s))?,
-                    )
-                    .await
-                    .map_err(|status| ApiError::from_google_status(&status))?
-                    .into_inner();
+                    .authed_once(auth::LINK_GOOGLE, request)
+                    .await?
+                    .map_err(|status| ApiError::from_google_status(&status))?;
                 response
                     .user
                     .map(|user| GoogleOutcome::Linked(user.into()))
                     .ok_or_else(|| ApiError::Unexpected("the server sent no user".into()))
+            }
+            "reauthenticate" => {
+                let then = SignInChange::from_key(&then).ok_or(ApiError::GoogleRefused)?;
+                let method = Some(reauthenticate_request::Method::Google(authorization));
+                self.authed_once(auth::REAUTHENTICATE, ReauthenticateRequest { method })
+                    .await?
+                    .map_err(|status| ApiError::from_google_status(&status))?;
+                Ok(GoogleOutcome::Reauthenticated { then })
             }
             _ => Err(ApiError::GoogleRefused),
         }
@@ -218,16 +248,6 @@ pub(crate) fn binding_hash(secret: &str) -> String {
     URL_SAFE_NO_PAD.encode(Sha256::digest(secret.as_bytes()))
 }
 
-/// 32 bytes from the browser's CSPRNG, base64url.
-fn new_secret() -> Result<String, ApiError> {
-    let mut bytes = [0u8; 32];
-    web_sys::window()
-        .and_then(|window| window.crypto().ok())
-        .and_then(|crypto| crypto.get_random_values_with_u8_array(&mut bytes).ok())
-        .ok_or_else(|| ApiError::Unexpected("this browser has no secure random numbers".into()))?;
-    Ok(URL_SAFE_NO_PAD.encode(bytes))
-}
-
 fn session_storage() -> Result<Storage, ApiError> {
     web_sys::window().and_then(|window| window.session_storage().ok().flatten()).ok_or_else(|| {
         ApiError::Unexpected("this browser does not let Baton keep session data".into())
@@ -237,6 +257,14 @@ fn session_storage() -> Result<Storage, ApiError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sign_in_change_keys_round_trip() {
+        for change in SignInChange::ALL {
+            assert_eq!(SignInChange::from_key(change.key()), Some(change));
+        }
+        assert_eq!(SignInChange::from_key(""), None);
+    }
 
     #[test]
     fn binding_hash_is_base64url_sha256_without_padding() {

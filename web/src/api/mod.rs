@@ -1,42 +1,49 @@
-//! The SPA's only door to the backend. It alone creates gRPC clients
-//! (grpc-web over `fetch`, via `tonic-web-wasm-client`), attaches the bearer
-//! token, refreshes once and retries when an authenticated call comes back
-//! UNAUTHENTICATED, and turns every failure into an [`ApiError`]. Pages get
-//! plain data ([`Me`]) or an `ApiError`, never protobuf types or a `Status`.
+//! The SPA's only door to the backend. It alone calls it (grpc-web over
+//! `fetch`, via `tonic-web-wasm-client`; each RPC is declared in `rpc`),
+//! attaches the bearer token, refreshes once and retries when an
+//! authenticated call comes back UNAUTHENTICATED, and turns every failure
+//! into an [`ApiError`]. Pages get plain data ([`Me`]) or an `ApiError`,
+//! never protobuf types or a `Status`.
 //!
 //! The calls are grouped by what they serve: `account` (the signed-in
-//! user's profile, password and sessions; public password reset),
-//! `admin` (users and the overview), `roster` (invites, athletes, coaches)
-//! and `google` (the browser half of Google sign-in).
+//! user's profile, password, sessions and sign-in methods; public password
+//! reset), `admin` (users and the overview), `roster` (invites, athletes,
+//! coaches) and `google` (the browser half of Google sign-in). `error` says
+//! what went wrong, `tokens` and `locks` keep the session's credentials,
+//! `idempotency` makes creates safe to retry.
 
 mod account;
 mod admin;
 mod convert;
 mod error;
 mod google;
+mod idempotency;
 mod locks;
+mod random;
 mod roster;
+mod rpc;
 mod tokens;
 
-use std::{cell::RefCell, future::Future, rc::Rc, time::Duration};
+use std::{cell::RefCell, rc::Rc, time::Duration};
 
 use baton_proto::{
-    auth::v1::{
-        LoginRequest, LogoutRequest, auth_service_client::AuthServiceClient, login_response,
-    },
-    user::v1::{GetMeRequest, user_service_client::UserServiceClient},
+    auth::v1::{LoginRequest, LogoutRequest, login_response},
+    user::v1::GetMeRequest,
 };
-use tonic::{Code, Request, Response, Status, metadata::MetadataValue};
+use prost::Message;
+use tonic::{Code, Status};
 use tonic_web_wasm_client::{Client, options::FetchOptions};
 use yew::Callback;
 
+use rpc::{Rpc, auth, users};
+
 pub use convert::{
     Athlete, Coach, CreatedUser, Invite, InvitePreview, Me, NewInvite, OneTimeLink, Overview,
-    ProfileChanges, Role, SessionInfo, SignInOptions, Units, User, UserChanges, UserFilter,
-    UserPage,
+    ProfileChanges, Role, SessionInfo, SessionsEnded, SignInMethod, SignInOptions, Units, User,
+    UserChanges, UserFilter, UserPage,
 };
 pub use error::ApiError;
-pub use google::{GoogleFlow, GoogleOutcome};
+pub use google::{GoogleFlow, GoogleOutcome, SignInChange};
 pub use tokens::{REFRESH_TOKEN_KEY, stored_refresh_token};
 
 /// List calls that fetch every page stop after this many pages.
@@ -85,11 +92,9 @@ impl Api {
     /// Signs in with email and password and loads the user.
     pub async fn sign_in(&self, email: String, password: String) -> Result<Me, ApiError> {
         let response = self
-            .auth_client()
-            .login(LoginRequest { email, password })
+            .public(auth::LOGIN, LoginRequest { email, password })
             .await
-            .map_err(|status| ApiError::from_login_status(&status))?
-            .into_inner();
+            .map_err(|status| ApiError::from_login_status(&status))?;
         match response.result {
             Some(login_response::Result::Tokens(pair)) => {
                 self.adopt_locked(pair).await;
@@ -115,8 +120,7 @@ impl Api {
         let Some(refresh_token) = self.take_refresh_token_locked().await else {
             return Ok(());
         };
-        self.auth_client()
-            .logout(LogoutRequest { refresh_token })
+        self.public(auth::LOGOUT, LogoutRequest { refresh_token })
             .await
             .map(|_| ())
             .map_err(|status| ApiError::from_status(&status))
@@ -134,37 +138,51 @@ impl Api {
 
     /// The signed-in user.
     pub async fn me(&self) -> Result<Me, ApiError> {
-        let response = self
-            .authed(|bearer| {
-                let mut client = self.user_client();
-                async move { client.get_me(with_bearer(GetMeRequest {}, &bearer)?).await }
-            })
-            .await?;
+        let response = self.authed(users::GET_ME, GetMeRequest {}).await?;
         response
             .user
             .map(Me::from)
             .ok_or_else(|| ApiError::Unexpected("the server sent no user".into()))
     }
 
-    /// Runs an authenticated call; on UNAUTHENTICATED refreshes once and
-    /// retries with the new access token.
-    async fn authed<T, F, Fut>(&self, call: F) -> Result<T, ApiError>
-    where
-        F: Fn(String) -> Fut,
-        Fut: Future<Output = Result<Response<T>, Status>>,
-    {
+    /// A call without the bearer token; what its failure means depends on
+    /// the RPC, so the caller maps the status.
+    async fn public<M: Message, R: Message + Default>(
+        &self,
+        rpc: Rpc<M, R>,
+        message: M,
+    ) -> Result<R, Status> {
+        rpc.call(self.transport(), &message, None).await
+    }
+
+    /// A call with the bearer token; on UNAUTHENTICATED refreshes the token
+    /// once and calls again with the new one.
+    async fn authed<M: Message, R: Message + Default>(
+        &self,
+        rpc: Rpc<M, R>,
+        message: M,
+    ) -> Result<R, ApiError> {
         let token = self.access_token().await?;
-        match call(token.clone()).await {
-            Ok(response) => Ok(response.into_inner()),
+        match rpc.call(self.transport(), &message, Some(&token)).await {
             Err(status) if status.code() == Code::Unauthenticated => {
                 let fresh = self.refresh(Some(token)).await?;
-                call(fresh)
-                    .await
-                    .map(Response::into_inner)
-                    .map_err(|status| ApiError::from_status(&status))
+                let retried = rpc.call(self.transport(), &message, Some(&fresh)).await;
+                retried.map_err(|status| ApiError::from_status(&status))
             }
-            Err(status) => Err(ApiError::from_status(&status)),
+            other => other.map_err(|status| ApiError::from_status(&status)),
         }
+    }
+
+    /// One call with the bearer token, without the retry: for calls that
+    /// spend a one-time Google answer, where UNAUTHENTICATED is Google's
+    /// verdict and a second try could only fail. The caller maps the status.
+    async fn authed_once<M: Message, R: Message + Default>(
+        &self,
+        rpc: Rpc<M, R>,
+        message: M,
+    ) -> Result<Result<R, Status>, ApiError> {
+        let token = self.access_token().await?;
+        Ok(rpc.call(self.transport(), &message, Some(&token)).await)
     }
 
     fn transport(&self) -> Client {
@@ -173,43 +191,4 @@ impl Api {
             FetchOptions::new().timeout(CALL_TIMEOUT),
         )
     }
-
-    fn auth_client(&self) -> AuthServiceClient<Client> {
-        AuthServiceClient::new(self.transport())
-    }
-
-    fn user_client(&self) -> UserServiceClient<Client> {
-        UserServiceClient::new(self.transport())
-    }
-}
-
-/// A fresh key for a create the client may retry (`idempotency_key`).
-fn new_idempotency_key() -> String {
-    web_sys::window()
-        .and_then(|window| window.crypto().ok())
-        .map(|crypto| crypto.random_uuid())
-        .unwrap_or_default()
-}
-
-/// Runs a create twice at most: again, with the same idempotency key, when
-/// the first answer was lost on the way. The server replays the first
-/// response for a repeated key, so nothing is created twice.
-async fn retry_if_lost<T, F, Fut>(call: F) -> Result<T, ApiError>
-where
-    F: Fn() -> Fut,
-    Fut: Future<Output = Result<T, ApiError>>,
-{
-    match call().await {
-        Err(ApiError::Unreachable | ApiError::TimedOut | ApiError::Unavailable) => call().await,
-        other => other,
-    }
-}
-
-/// Wraps a message with `authorization: Bearer <token>` metadata.
-fn with_bearer<M>(message: M, token: &str) -> Result<Request<M>, Status> {
-    let value = MetadataValue::try_from(format!("Bearer {token}"))
-        .map_err(|_| Status::internal("the access token is not a valid header value"))?;
-    let mut request = Request::new(message);
-    request.metadata_mut().insert("authorization", value);
-    Ok(request)
 }

@@ -13,20 +13,16 @@ use baton_proto::{
 };
 
 use super::{
-    Api, ApiError, Athlete, Coach, Invite, InvitePreview, MAX_PAGES, Me, NewInvite,
-    new_idempotency_key, retry_if_lost, with_bearer,
+    Api, ApiError, Athlete, Coach, Invite, InvitePreview, MAX_PAGES, Me, NewInvite, idempotency,
+    rpc::{auth, users},
 };
 
 impl Api {
     /// Invites `email` to become the signed-in coach's athlete.
     pub async fn invite_athlete(&self, email: String) -> Result<NewInvite, ApiError> {
-        let request = InviteAthleteRequest { email, idempotency_key: new_idempotency_key() };
-        let response = retry_if_lost(|| {
-            self.authed(|bearer| {
-                let mut client = self.user_client();
-                let request = request.clone();
-                async move { client.invite_athlete(with_bearer(request, &bearer)?).await }
-            })
+        let response = idempotency::retry_if_lost(idempotency::new_key(), |idempotency_key| {
+            let request = InviteAthleteRequest { email: email.clone(), idempotency_key };
+            self.authed(users::INVITE_ATHLETE, request)
         })
         .await?;
         let invite =
@@ -41,17 +37,11 @@ impl Api {
         for _ in 0..MAX_PAGES {
             let request = ListInvitesRequest {
                 page_size: 200,
-                page_token: page_token.clone(),
+                page_token,
                 status: PbInviteStatus::Pending as i32,
                 inviter_id: String::new(),
             };
-            let response = self
-                .authed(|bearer| {
-                    let mut client = self.user_client();
-                    let request = request.clone();
-                    async move { client.list_invites(with_bearer(request, &bearer)?).await }
-                })
-                .await?;
+            let response = self.authed(users::LIST_INVITES, request).await?;
             invites.extend(response.invites.into_iter().map(Invite::from));
             if response.next_page_token.is_empty() {
                 break;
@@ -63,14 +53,7 @@ impl Api {
 
     /// Revokes one of the coach's pending invites.
     pub async fn revoke_invite(&self, invite_id: String) -> Result<(), ApiError> {
-        let request = RevokeInviteRequest { invite_id };
-        self.authed(|bearer| {
-            let mut client = self.user_client();
-            let request = request.clone();
-            async move { client.revoke_invite(with_bearer(request, &bearer)?).await }
-        })
-        .await
-        .map(|_| ())
+        self.authed(users::REVOKE_INVITE, RevokeInviteRequest { invite_id }).await.map(|_| ())
     }
 
     /// The signed-in coach's athletes, by name.
@@ -78,18 +61,9 @@ impl Api {
         let mut athletes = Vec::new();
         let mut page_token = String::new();
         for _ in 0..MAX_PAGES {
-            let request = ListMyAthletesRequest {
-                page_size: 200,
-                page_token: page_token.clone(),
-                query: String::new(),
-            };
-            let response = self
-                .authed(|bearer| {
-                    let mut client = self.user_client();
-                    let request = request.clone();
-                    async move { client.list_my_athletes(with_bearer(request, &bearer)?).await }
-                })
-                .await?;
+            let request =
+                ListMyAthletesRequest { page_size: 200, page_token, query: String::new() };
+            let response = self.authed(users::LIST_MY_ATHLETES, request).await?;
             athletes.extend(response.athletes.into_iter().map(Athlete::from));
             if response.next_page_token.is_empty() {
                 break;
@@ -102,35 +76,21 @@ impl Api {
     /// The signed-in coach stops coaching `athlete_id`.
     pub async fn unlink_athlete(&self, athlete_id: String) -> Result<(), ApiError> {
         let request = UnlinkAthleteRequest { athlete_id, coach_id: String::new() };
-        self.authed(|bearer| {
-            let mut client = self.user_client();
-            let request = request.clone();
-            async move { client.unlink_athlete(with_bearer(request, &bearer)?).await }
-        })
-        .await
-        .map(|_| ())
+        self.authed(users::UNLINK_ATHLETE, request).await.map(|_| ())
     }
 
     /// The signed-in athlete's coaches.
     pub async fn my_coaches(&self) -> Result<Vec<Coach>, ApiError> {
-        let response = self
-            .authed(|bearer| {
-                let mut client = self.user_client();
-                async move {
-                    client.get_my_coaches(with_bearer(GetMyCoachesRequest {}, &bearer)?).await
-                }
-            })
-            .await?;
+        let response = self.authed(users::GET_MY_COACHES, GetMyCoachesRequest {}).await?;
         Ok(response.coaches.into_iter().map(Coach::from).collect())
     }
 
     /// Describes an invite (public).
     pub async fn invite_preview(&self, invite_token: String) -> Result<InvitePreview, ApiError> {
-        self.auth_client()
-            .get_invite(GetInviteRequest { invite_token })
+        self.public(auth::GET_INVITE, GetInviteRequest { invite_token })
             .await
-            .map(|response| response.into_inner().into())
-            .map_err(|status| ApiError::from_invite_status(&status))
+            .map(InvitePreview::from)
+            .map_err(|status| ApiError::from_status(&status))
     }
 
     /// Accepts an invite by creating the account with a password, and signs
@@ -151,11 +111,9 @@ impl Api {
             timezone,
         };
         let response = self
-            .auth_client()
-            .accept_invite(request)
+            .public(auth::ACCEPT_INVITE, request)
             .await
-            .map_err(|status| ApiError::from_invite_status(&status))?
-            .into_inner();
+            .map_err(|status| ApiError::from_status(&status))?;
         let pair = response
             .tokens
             .ok_or_else(|| ApiError::Unexpected("the server sent no tokens".into()))?;
@@ -172,21 +130,7 @@ impl Api {
             display_name: String::new(),
             timezone: String::new(),
         };
-        let token = self.access_token().await?;
-        let call = |bearer: String| {
-            let mut client = self.auth_client();
-            let request = request.clone();
-            async move { client.accept_invite(with_bearer(request, &bearer)?).await }
-        };
-        // Like `authed`, but with the invite's own words for its failures.
-        match call(token.clone()).await {
-            Ok(_) => {}
-            Err(status) if status.code() == tonic::Code::Unauthenticated => {
-                let fresh = self.refresh(Some(token)).await?;
-                call(fresh).await.map_err(|status| ApiError::from_invite_status(&status))?;
-            }
-            Err(status) => return Err(ApiError::from_invite_status(&status)),
-        }
+        self.authed(auth::ACCEPT_INVITE, request).await?;
         let current = self.inner.credentials.current_access();
         self.refresh(current).await?;
         self.me().await

@@ -16,7 +16,7 @@ use baton_proto::auth::v1::{RefreshRequest, TokenPair};
 use gloo_timers::callback::Timeout;
 use web_sys::Storage;
 
-use super::{Api, ApiError, Inner, locks};
+use super::{Api, ApiError, Inner, locks, rpc::auth};
 
 /// localStorage key of the refresh token; other tabs watch it.
 pub const REFRESH_TOKEN_KEY: &str = "baton.refresh_token";
@@ -99,8 +99,8 @@ impl Api {
             return Err(ApiError::SessionExpired);
         };
         let request = RefreshRequest { refresh_token: presented.clone() };
-        match self.auth_client().refresh(request).await {
-            Ok(response) => match response.into_inner().tokens {
+        match self.public(auth::REFRESH, request).await {
+            Ok(response) => match response.tokens {
                 Some(pair) => Ok(self.adopt(pair)),
                 None => Err(ApiError::Unexpected("the server sent no tokens".into())),
             },

@@ -1,7 +1,10 @@
-//! Showing times to people: in their browser's language and time zone.
+//! Showing values to people: times in their browser's language and time
+//! zone, sign-in methods in words.
 
 use js_sys::{Date, Object, Reflect};
 use wasm_bindgen::JsValue;
+
+use crate::api::SignInMethod;
 
 /// "12 Mar 2026, 14:05" (in the browser's locale), or "—" when unset.
 pub fn date_time(millis: Option<f64>) -> String {
@@ -28,4 +31,30 @@ fn locale() -> String {
     web_sys::window()
         .and_then(|window| window.navigator().language())
         .unwrap_or_else(|| "en".into())
+}
+
+/// "a password or Google", "a password", "Google"; `None` for no method.
+pub fn sign_in_methods(methods: &[SignInMethod]) -> Option<&'static str> {
+    let password = methods.contains(&SignInMethod::Password);
+    let google = methods.contains(&SignInMethod::Google);
+    match (password, google) {
+        (true, true) => Some("a password or Google"),
+        (true, false) => Some("a password"),
+        (false, true) => Some("Google"),
+        (false, false) => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sign_in_methods_read_as_words() {
+        use SignInMethod::{Google, Password};
+        assert_eq!(sign_in_methods(&[Password, Google]), Some("a password or Google"));
+        assert_eq!(sign_in_methods(&[Google]), Some("Google"));
+        assert_eq!(sign_in_methods(&[Password]), Some("a password"));
+        assert_eq!(sign_in_methods(&[]), None);
+    }
 }

@@ -8,6 +8,7 @@ use yew_router::prelude::*;
 use crate::{
     api::{Me, Overview, Role},
     app::Route,
+    app::guard::RequireSignIn,
     components::{
         button::{Button, ButtonKind},
         card::Card,
@@ -15,10 +16,7 @@ use crate::{
         progress::ProgressBar,
         stats::{Stat, StatGrid},
     },
-    pages::{
-        fetch::{Load, use_fetch},
-        guard::RequireSignIn,
-    },
+    hooks::fetch::{Load, use_fetch},
     session::use_session,
 };
 

@@ -8,6 +8,7 @@ use yew::{platform::spawn_local, prelude::*};
 
 use crate::{
     api::{ApiError, Athlete, Invite, Me, NewInvite, Role},
+    app::guard::RequireSignIn,
     components::{
         button::{Button, ButtonKind},
         card::Card,
@@ -19,10 +20,7 @@ use crate::{
         table::Table,
         text_field::TextField,
     },
-    pages::{
-        fetch::{Load, use_fetch},
-        guard::RequireSignIn,
-    },
+    hooks::fetch::{Load, use_fetch},
     session::use_session,
 };
 

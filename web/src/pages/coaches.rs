@@ -7,11 +7,9 @@ use yew::prelude::*;
 
 use crate::{
     api::{Me, Role},
+    app::guard::RequireSignIn,
     components::{card::Card, coach_list::CoachList, notice::FormError, progress::ProgressBar},
-    pages::{
-        fetch::{Load, use_fetch},
-        guard::RequireSignIn,
-    },
+    hooks::fetch::{Load, use_fetch},
     session::use_session,
 };
 

@@ -1,17 +1,19 @@
 //! Where Google sends the browser back (`/auth/google/callback?code&state`).
 //! Finishes the flow this browser started — a sign-in, an invite accepted
-//! with Google, or linking Google in Settings — then moves on. Runs once,
-//! after the session has been restored (linking needs the signed-in user).
+//! with Google, linking Google in Settings, or confirming who the user is
+//! for a change in Settings (which then goes ahead) — and moves on. Runs
+//! once, after the session has been restored (all but signing in need the
+//! signed-in user).
 
 use yew::{platform::spawn_local, prelude::*};
 use yew_router::prelude::*;
 
 use crate::{
-    api::{ApiError, GoogleOutcome},
+    api::{ApiError, GoogleFlow, GoogleOutcome, SignInChange},
     app::Route,
     components::{card::Card, notice::FormError, notice::NoticeKind, progress::ProgressBar},
-    pages::location::{forget_secrets_in_address, query_param},
-    session::{Status, use_session},
+    location::{forget_secrets_in_address, go_to, query_param},
+    session::{Session, Status, use_session},
 };
 
 #[component]
@@ -43,24 +45,12 @@ pub fn GoogleCallback() -> Html {
                 }
             };
             spawn_local(async move {
-                match session.api().finish_google(code, state).await {
-                    Ok(GoogleOutcome::SignedIn(me)) => {
-                        if let Some(navigator) = &navigator {
-                            navigator.replace(&Route::Home);
-                        }
-                        session.signed_in(me);
-                    }
-                    Ok(GoogleOutcome::Linked(me)) => {
-                        if let Some(navigator) = &navigator {
-                            navigator.replace(&Route::Settings);
-                        }
-                        session.update_me(me);
-                        session.notify(
-                            NoticeKind::Success,
-                            "Google is linked: you can now sign in with Google.",
-                        );
-                    }
-                    Err(err) => error.set(Some(err)),
+                let finished = match session.api().finish_google(code, state).await {
+                    Ok(outcome) => carry_on(&session, navigator.as_ref(), outcome).await,
+                    Err(err) => Err(err),
+                };
+                if let Err(err) = finished {
+                    error.set(Some(err));
                 }
             });
         });
@@ -85,4 +75,52 @@ pub fn GoogleCallback() -> Html {
             }
         }
     }
+}
+
+/// Where a finished flow leads: home after signing in, Settings (with a
+/// notice) after linking; after confirming who the user is, the change
+/// that needed it.
+async fn carry_on(
+    session: &Session,
+    navigator: Option<&Navigator>,
+    outcome: GoogleOutcome,
+) -> Result<(), ApiError> {
+    let go = |route: Route| {
+        if let Some(navigator) = navigator {
+            navigator.replace(&route);
+        }
+    };
+    match outcome {
+        GoogleOutcome::SignedIn(me) => {
+            go(Route::Home);
+            session.signed_in(me);
+        }
+        GoogleOutcome::Linked(me) => {
+            go(Route::Settings);
+            session.update_me(me);
+            session
+                .notify(NoticeKind::Success, "Google is linked: you can now sign in with Google.");
+        }
+        GoogleOutcome::Reauthenticated { then: SignInChange::LinkGoogle } => {
+            go_to(&session.api().start_google(GoogleFlow::Link).await?);
+        }
+        GoogleOutcome::Reauthenticated { then: SignInChange::UnlinkGoogle } => {
+            let me = session.api().unlink_my_google().await?;
+            go(Route::Settings);
+            session.update_me(me);
+            session.notify(
+                NoticeKind::Success,
+                "Google sign-in is removed: sign in with your password from now on.",
+            );
+        }
+        GoogleOutcome::Reauthenticated { then: SignInChange::SetPassword } => {
+            // The new password was not kept while the browser was away.
+            go(Route::Settings);
+            session.notify(
+                NoticeKind::Info,
+                "Thanks, that's confirmed. Now set your password (within the next few minutes).",
+            );
+        }
+    }
+    Ok(())
 }

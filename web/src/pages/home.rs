@@ -9,11 +9,9 @@ use yew_router::prelude::*;
 use crate::{
     api::{Me, Role},
     app::Route,
+    app::guard::RequireSignIn,
     components::{card::Card, coach_list::CoachList, notice::FormError, table::Table},
-    pages::{
-        fetch::{Load, use_fetch},
-        guard::RequireSignIn,
-    },
+    hooks::fetch::{Load, use_fetch},
     session::use_session,
 };
 

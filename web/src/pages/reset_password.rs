@@ -1,20 +1,23 @@
 //! Setting a new password with a reset link an admin issued
 //! (`/reset-password#<token>`); afterwards the sign-in page opens with a
-//! notice (the reset signed out every session).
+//! notice saying that every session was signed out and how the account can
+//! sign in now.
 
 use yew::{platform::spawn_local, prelude::*};
 use yew_router::prelude::*;
 
 use crate::{
-    api::ApiError,
+    api::{ApiError, SignInMethod},
     app::Route,
     components::{
         button::Button,
         card::Card,
-        new_password::NewPasswordFields,
+        format::sign_in_methods,
+        new_password::{self, NewPasswordFields},
         notice::{FormError, NoticeKind},
     },
-    pages::{forms, location::fragment, passwords},
+    forms,
+    location::fragment,
     session::{Notice, use_session},
 };
 
@@ -48,7 +51,7 @@ pub fn ResetPassword() -> Html {
                 return;
             }
             error.set(None);
-            let problem = passwords::problem(&password, &confirm);
+            let problem = new_password::problem(&password, &confirm);
             local.set(problem);
             if problem.is_some() {
                 return;
@@ -59,11 +62,9 @@ pub fn ResetPassword() -> Html {
             let (token, password) = (token.clone(), (*password).clone());
             spawn_local(async move {
                 match session.api().reset_password(token, password).await {
-                    Ok(()) => {
-                        let notice = Notice {
-                            kind: NoticeKind::Success,
-                            text: "Your new password is set. Sign in with it.".into(),
-                        };
+                    Ok(methods) => {
+                        let notice =
+                            Notice { kind: NoticeKind::Success, text: done(&methods).into() };
                         // The reset ended every session, this browser's too:
                         // drop its credentials before showing the sign-in page.
                         if session.me().is_some() {
@@ -95,8 +96,7 @@ pub fn ResetPassword() -> Html {
                         confirmation={(*confirm).clone()}
                         on_password={forms::bind(&password)}
                         on_confirmation={forms::bind(&confirm)}
-                        hint={passwords::HINT}
-                        disabled={*busy}
+                            disabled={*busy}
                         password_error={local_error("new").or_else(|| server_error("new_password"))}
                         confirmation_error={local_error("confirm")}
                     />
@@ -107,5 +107,27 @@ pub fn ResetPassword() -> Html {
                 </form>
             </Card>
         </div>
+    }
+}
+
+/// The notice after a reset: every session ended, and how to sign in now.
+fn done(methods: &[SignInMethod]) -> String {
+    let how = match sign_in_methods(methods) {
+        Some(methods) => format!("You can sign in with {methods}."),
+        None => "Sign in with it.".to_owned(),
+    };
+    format!("Your new password is set and every session of your account was signed out. {how}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_notice_names_the_ways_to_sign_in() {
+        let both = done(&[SignInMethod::Password, SignInMethod::Google]);
+        assert!(both.starts_with("Your new password is set"), "{both}");
+        assert!(both.ends_with("You can sign in with a password or Google."), "{both}");
+        assert!(done(&[]).ends_with("Sign in with it."));
     }
 }

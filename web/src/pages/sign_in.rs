@@ -13,10 +13,8 @@ use crate::{
         progress::ProgressBar,
         text_field::TextField,
     },
-    pages::{
-        fetch::{Load, use_fetch},
-        location::go_to,
-    },
+    hooks::fetch::{Load, use_fetch},
+    location::go_to,
     session::{Status, use_session},
 };
 

@@ -17,11 +17,13 @@ use serde_json::json;
 
 use super::{CHROMIUM, DESKTOP, POLL, UI_TIMEOUT};
 
-/// Where the test runs: chromedriver, the app's URL, the scratch directory
+/// Where the test runs: chromedriver, the app's URL and bundle, the scratch directory
 /// (browser profiles, failure screenshots), and where page screenshots go.
 pub(super) struct Setup {
     pub(super) driver: SocketAddr,
     pub(super) base: String,
+    /// The bundle being served.
+    pub(super) web_dir: PathBuf,
     pub(super) scratch: PathBuf,
     pub(super) shots: Option<PathBuf>,
 }

@@ -4,7 +4,8 @@
 //! Every person gets their own browser (a separate WebDriver session and
 //! profile), as on separate devices.
 //!
-//! The admin's browser: a wrong password is refused in words; sign-in shows
+//! The admin's browser: the bundle arrives compressed and is cached
+//! afterwards; a wrong password is refused in words; sign-in shows
 //! the home page; a reload resumes the session; a second tab shares it and
 //! follows the sign-out. Then the identity flows, each asserting what a
 //! person sees: the admin creates a coach and gets a setup link; the coach
@@ -14,7 +15,10 @@
 //! and the coach sees the athlete; a used invite link is refused in words;
 //! an admin-issued reset link sets a new password; a person accepts a setup
 //! link with "Continue with Google", signs out, and signs in with Google
-//! again. Last, the main pages at desktop and phone width: nothing wider
+//! again; then sets a first password, removes Google and links it again
+//! after confirming who they are (with the password, and with Google), and
+//! an admin sees the link, signs them out everywhere and removes it, and a
+//! reset link's page names the ways to sign in that are left. Last, the main pages at desktop and phone width: nothing wider
 //! than the screen, and no console errors in any browser. With
 //! `BATON_BROWSER_SCREENSHOTS=DIR` those pages are saved as PNGs there.
 //!
@@ -24,12 +28,14 @@
 //! [`identity_flows`] and [`google_flows`], the per-page checks in
 //! [`page_checks`].
 
+mod bundle_checks;
 mod driver;
 mod google_flows;
 mod identity_flows;
 mod page_checks;
 mod processes;
 mod session_flows;
+mod sign_in_change_flows;
 
 use std::{
     fs,
@@ -41,6 +47,7 @@ use std::{
 use anyhow::{Context, bail};
 
 use crate::{cmd, web};
+use bundle_checks::compressed_then_cached;
 use driver::{Browser, Setup, Tally};
 use google_flows::{accept_with_google, create_google_user, sign_in_with_google};
 use identity_flows::{
@@ -51,6 +58,10 @@ use page_checks::{no_console_errors, page_tour};
 use processes::{Process, Scratch, create_admin, ensure_browser, free_port, print_tail};
 use session_flows::{
     open_second_tab, reload, second_tab_signed_out, sign_in, sign_out, wrong_password,
+};
+use sign_in_change_flows::{
+    admin_removes_google, link_google_after_confirming, remove_google_after_confirming_with_google,
+    remove_google_after_confirming_with_password, reset_names_sign_in_methods, set_first_password,
 };
 
 const CHROMIUM: &str = "/usr/bin/chromium";
@@ -68,6 +79,9 @@ const ATHLETE_PASSWORD: &str = "tempo runs on tuesdays";
 /// The sandbox's default test identity, which it approves without a login page.
 const GOOGLE_EMAIL: &str = "ada.lovelace@example.com";
 const GOOGLE_NAME: &str = "Ada Lovelace";
+/// The password the Google user sets later, and the one a reset gives them.
+const GOOGLE_PASSWORD: &str = "analytical engines weave";
+const GOOGLE_NEW_PASSWORD: &str = "notes on the sketch";
 /// How long the backend and chromedriver may take to accept connections.
 const START_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long the page may take to show what a step waits for.
@@ -146,10 +160,15 @@ pub fn run(web_dir: &Path) -> anyhow::Result<()> {
     driver.wait_until_accepting(driver_addr)?;
 
     let shots = std::env::var_os("BATON_BROWSER_SCREENSHOTS").map(PathBuf::from);
-    let outcome = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?
-        .block_on(drive(Setup { driver: driver_addr, base, scratch: scratch.path.clone(), shots }));
+    let outcome = tokio::runtime::Builder::new_current_thread().enable_all().build()?.block_on(
+        drive(Setup {
+            driver: driver_addr,
+            base,
+            web_dir: web_dir.to_path_buf(),
+            scratch: scratch.path.clone(),
+            shots,
+        }),
+    );
 
     // Chromium is gone (the sessions were closed); now the helpers.
     drop(driver);
@@ -216,6 +235,11 @@ struct People<'a> {
 /// account comes from the admin's setup link, and so on).
 async fn run_checks(setup: &Setup, people: &People<'_>, tally: &mut Tally) {
     let (admin, base) = (&people.admin.client, setup.base.as_str());
+    tally
+        .check(admin, "a fresh browser gets the bundle compressed, then from its cache", async {
+            compressed_then_cached(setup, admin).await
+        })
+        .await;
     tally.check(admin, "wrong password is refused in words", wrong_password(admin, base)).await;
     tally.check(admin, "sign-in shows the home page", sign_in(admin, base)).await;
     tally.check(admin, "reload resumes the session", reload(admin)).await;
@@ -299,6 +323,36 @@ async fn run_checks(setup: &Setup, people: &People<'_>, tally: &mut Tally) {
     tally
         .check(google_user, "after signing out, Sign in with Google signs in again", async {
             sign_in_with_google(setup, google_user).await
+        })
+        .await;
+    tally
+        .check(google_user, "a Google-only account sets a first password in Settings", async {
+            set_first_password(setup, google_user).await
+        })
+        .await;
+    tally
+        .check(google_user, "removing Google asks who it is first, then goes ahead", async {
+            remove_google_after_confirming_with_password(setup, google_user).await
+        })
+        .await;
+    tally
+        .check(google_user, "linking Google after confirming with the password", async {
+            link_google_after_confirming(setup, google_user).await
+        })
+        .await;
+    tally
+        .check(google_user, "removing Google after confirming with Google", async {
+            remove_google_after_confirming_with_google(setup, google_user).await
+        })
+        .await;
+    tally
+        .check(admin, "an admin sees the Google link, signs the user out and removes it", async {
+            admin_removes_google(setup, admin).await
+        })
+        .await;
+    tally
+        .check(google_user, "a reset link's page names the ways to sign in left", async {
+            reset_names_sign_in_methods(setup, admin, google_user).await
         })
         .await;
 

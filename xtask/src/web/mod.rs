@@ -1,8 +1,13 @@
 //! `cargo xtask` web bundle: compiles `baton-web` for wasm32, runs
-//! wasm-bindgen as a library (nothing to install), optionally shrinks the
+//! wasm-bindgen as a library (nothing to install), shrinks the release
 //! module with wasm-opt from npm's binaryen, and assembles `web/dist/`:
 //! index.html, bootstrap.js (CSP forbids inline script), the JS glue, the
-//! wasm module, the stylesheet and the icon.
+//! wasm module, the stylesheet and the icon. Every file but index.html is
+//! then named after its content ([`names`]) and gets brotli and gzip copies
+//! beside it ([`sizes`]), which the backend serves with a year-long cache.
+
+mod names;
+mod sizes;
 
 use std::{
     fs,
@@ -14,6 +19,9 @@ use anyhow::{Context, Result, bail};
 use wasm_bindgen_cli_support::Bindgen;
 
 use crate::{cmd, prereqs};
+pub use names::is_content_named;
+use sizes::Effort;
+pub use sizes::{FIRST_LOAD_BUDGET, FileSize, print_size_report, size_report};
 
 const TARGET: &str = "wasm32-unknown-unknown";
 /// The module name the bootstrap imports (`./baton_web.js`).
@@ -24,8 +32,8 @@ const BINARYEN: &str = "binaryen@132";
 const STATIC_FILES: &[&str] = &["bootstrap.js", "favicon.svg", "styles/baton.css"];
 
 /// Builds the SPA bundle into `web/dist/` and returns that directory.
-/// `release` uses the `wasm-release` profile and runs wasm-opt when npm is
-/// available.
+/// `release` uses the `wasm-release` profile, runs wasm-opt (when npm is
+/// available) and prints what the bundle costs to download.
 pub fn build(release: bool) -> Result<PathBuf> {
     let root = cmd::workspace_root();
     let web = root.join("web");
@@ -74,8 +82,13 @@ pub fn build(release: bool) -> Result<PathBuf> {
         fs::copy(&from, dist.join(name)).with_context(|| format!("copying {}", from.display()))?;
     }
 
-    let size = fs::metadata(dist.join(format!("{MODULE_NAME}_bg.wasm")))?.len();
-    println!("web: bundle ready in {} (wasm {} KiB)", dist.display(), size / 1024);
+    names::name_by_content(&dist, MODULE_NAME)?;
+    println!("web: compressing (brotli, gzip)");
+    sizes::precompress(&dist, if release { Effort::Best } else { Effort::Quick })?;
+    println!("web: bundle ready in {}", dist.display());
+    if release {
+        print_size_report(&size_report(&dist)?);
+    }
     Ok(dist)
 }
 

@@ -1,7 +1,9 @@
 //! Routes and the frame around every page: the main navigation (only what
 //! the signed-in user's roles allow), the account controls and notices.
 //! Pages decide for themselves what a signed-out or still-restoring
-//! visitor sees (most use `pages::guard::RequireSignIn`).
+//! visitor sees (most use [`guard::RequireSignIn`]).
+
+pub mod guard;
 
 use yew::prelude::*;
 use yew_router::prelude::*;

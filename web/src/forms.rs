@@ -17,7 +17,7 @@ pub fn server_error(error: &Option<ApiError>, field: &str) -> Option<AttrValue> 
     error.as_ref().and_then(|err| err.field_error(field)).map(AttrValue::from)
 }
 
-/// The browser's own words for `which` (see `passwords::problem`).
+/// The browser's own words for `which` (see `new_password::problem`).
 pub fn local_error(local: Option<(&'static str, &'static str)>, which: &str) -> Option<AttrValue> {
     local.and_then(|(field, text)| (field == which).then_some(AttrValue::from(text)))
 }

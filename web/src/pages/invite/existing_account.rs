@@ -1,0 +1,82 @@
+//! Signing in on the invite page, for someone who has an account already.
+
+use yew::{platform::spawn_local, prelude::*};
+
+use crate::{
+    api::{ApiError, InvitePreview},
+    components::{button::Button, card::Card, notice::FormError, text_field::TextField},
+    forms,
+    session::use_session,
+};
+
+#[derive(Properties, PartialEq)]
+pub(super) struct ExistingAccountProps {
+    pub invite: InvitePreview,
+}
+
+/// Signs in here, so the page can offer "Accept as <you>".
+#[component]
+pub(super) fn ExistingAccount(props: &ExistingAccountProps) -> Html {
+    let session = use_session();
+    let email = use_state(|| props.invite.email.clone());
+    let password = use_state(String::new);
+    let busy = use_state(|| false);
+    let error = use_state(|| None::<ApiError>);
+    let Some(session) = session else { return html! {} };
+    let onsubmit = {
+        let (email, password, busy, error) =
+            (email.clone(), password.clone(), busy.clone(), error.clone());
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            if *busy {
+                return;
+            }
+            busy.set(true);
+            error.set(None);
+            let (session, busy, error) = (session.clone(), busy.clone(), error.clone());
+            let (email, password) = (email.trim().to_owned(), (*password).clone());
+            spawn_local(async move {
+                match session.api().sign_in(email, password).await {
+                    Ok(me) => session.signed_in(me),
+                    Err(err) => {
+                        error.set(Some(err));
+                        busy.set(false);
+                    }
+                }
+            });
+        })
+    };
+    html! {
+        <Card title="Already have a Baton account?">
+            <details class="disclosure">
+                <summary class="disclosure__summary">{ "Sign in to accept with it" }</summary>
+                <form class="form" {onsubmit}>
+                    <TextField
+                        id="existing-email"
+                        label="Email"
+                        input_type="email"
+                        autocomplete="username"
+                        required=true
+                        disabled={*busy}
+                        value={(*email).clone()}
+                        oninput={forms::bind(&email)}
+                    />
+                    <TextField
+                        id="existing-password"
+                        label="Password"
+                        input_type="password"
+                        autocomplete="current-password"
+                        required=true
+                        disabled={*busy}
+                        value={(*password).clone()}
+                        oninput={forms::bind(&password)}
+                    />
+                    <FormError text={error.as_ref().map(|err| AttrValue::from(err.to_string()))} />
+                    <Button submit=true busy={*busy}>
+                        { if *busy { "Signing in…" } else { "Sign in" } }
+                    </Button>
+                </form>
+            </details>
+        </Card>
+    }
+}
