@@ -1,5 +1,5 @@
 //! The SPA's only door to the backend. It alone calls it (grpc-web over
-//! `fetch`, via `tonic-web-wasm-client`; each RPC is declared in `rpc`),
+//! `fetch`, in `grpc_web`; each RPC is declared in `rpc`),
 //! attaches the bearer token, refreshes once and retries when an
 //! authenticated call comes back UNAUTHENTICATED, and turns every failure
 //! into an [`ApiError`]. Pages get plain data ([`Me`]) or an `ApiError`,
@@ -17,6 +17,7 @@ mod admin;
 mod convert;
 mod error;
 mod google;
+mod grpc_web;
 mod idempotency;
 mod locks;
 mod random;
@@ -31,10 +32,9 @@ use baton_proto::{
     user::v1::GetMeRequest,
 };
 use prost::Message;
-use tonic::{Code, Status};
-use tonic_web_wasm_client::{Client, options::FetchOptions};
 use yew::Callback;
 
+use grpc_web::{Code, Status};
 use rpc::{Rpc, auth, users};
 
 pub use convert::{
@@ -152,7 +152,7 @@ impl Api {
         rpc: Rpc<M, R>,
         message: M,
     ) -> Result<R, Status> {
-        rpc.call(self.transport(), &message, None).await
+        rpc.call(&self.inner.base_url, &message, None).await
     }
 
     /// A call with the bearer token; on UNAUTHENTICATED refreshes the token
@@ -163,10 +163,10 @@ impl Api {
         message: M,
     ) -> Result<R, ApiError> {
         let token = self.access_token().await?;
-        match rpc.call(self.transport(), &message, Some(&token)).await {
+        match rpc.call(&self.inner.base_url, &message, Some(&token)).await {
             Err(status) if status.code() == Code::Unauthenticated => {
                 let fresh = self.refresh(Some(token)).await?;
-                let retried = rpc.call(self.transport(), &message, Some(&fresh)).await;
+                let retried = rpc.call(&self.inner.base_url, &message, Some(&fresh)).await;
                 retried.map_err(|status| ApiError::from_status(&status))
             }
             other => other.map_err(|status| ApiError::from_status(&status)),
@@ -182,13 +182,6 @@ impl Api {
         message: M,
     ) -> Result<Result<R, Status>, ApiError> {
         let token = self.access_token().await?;
-        Ok(rpc.call(self.transport(), &message, Some(&token)).await)
-    }
-
-    fn transport(&self) -> Client {
-        Client::new_with_options(
-            self.inner.base_url.clone(),
-            FetchOptions::new().timeout(CALL_TIMEOUT),
-        )
+        Ok(rpc.call(&self.inner.base_url, &message, Some(&token)).await)
     }
 }

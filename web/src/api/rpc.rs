@@ -1,25 +1,18 @@
 //! The one way a call reaches the backend. Each RPC is an [`Rpc`]: its
 //! method path tied to its request and reply types. Messages are encoded
-//! and decoded here with prost, and tonic carries only bytes (a
-//! pass-through codec), so tonic's client machinery is compiled into the
-//! wasm module once rather than once per RPC, as the generated clients
-//! would (it made up a tenth of the module). A test holds every path and
-//! its types to the contracts.
+//! and decoded here with prost; `grpc_web` carries only bytes, so its code
+//! is compiled into the wasm module once rather than once per RPC. A test
+//! holds every path and its types to the contracts.
 
 use std::marker::PhantomData;
 
 use baton_proto::{auth::v1 as auth_pb, user::v1 as user_pb};
-use prost::{
-    Message,
-    bytes::{Buf, BufMut},
+use prost::Message;
+
+use super::{
+    CALL_TIMEOUT,
+    grpc_web::{self, Code, Status},
 };
-use tonic::{
-    Request, Status,
-    codec::{Codec, DecodeBuf, Decoder, EncodeBuf, Encoder},
-    codegen::http::uri::PathAndQuery,
-    metadata::MetadataValue,
-};
-use tonic_web_wasm_client::Client;
 
 /// A unary RPC: `path` takes an `M` and answers an `R`.
 pub(super) struct Rpc<M, R> {
@@ -40,75 +33,28 @@ impl<M: Message, R: Message + Default> Rpc<M, R> {
         Self { path, types: PhantomData }
     }
 
-    /// Sends `message` over `transport`, with the bearer token if given.
+    /// Sends `message` to the backend at `base_url`, with the bearer token
+    /// if given.
     pub(super) async fn call(
         self,
-        transport: Client,
+        base_url: &str,
         message: &M,
         bearer: Option<&str>,
     ) -> Result<R, Status> {
-        let reply = send(transport, self.path, message.encode_to_vec(), bearer).await?;
-        R::decode(reply.as_slice()).map_err(|error| {
-            Status::internal(format!("the server's answer could not be read: {error}"))
-        })
+        let reply = send(base_url, self.path, &message.encode_to_vec(), bearer).await?;
+        R::decode(reply.as_slice())
+            .map_err(|_| Status::new(Code::Internal, "the server's answer could not be read"))
     }
 }
 
 /// The part of every call that does not depend on its types.
 async fn send(
-    transport: Client,
-    path: &'static str,
-    body: Vec<u8>,
+    base_url: &str,
+    path: &str,
+    message: &[u8],
     bearer: Option<&str>,
 ) -> Result<Vec<u8>, Status> {
-    let mut grpc = tonic::client::Grpc::new(transport);
-    grpc.ready().await.map_err(|error| Status::unknown(format!("not ready: {error}")))?;
-    let mut request = Request::new(body);
-    if let Some(token) = bearer {
-        let value = MetadataValue::try_from(format!("Bearer {token}"))
-            .map_err(|_| Status::internal("the access token is not a valid header value"))?;
-        request.metadata_mut().insert("authorization", value);
-    }
-    let path = PathAndQuery::from_static(path);
-    grpc.unary(request, path, Passthrough).await.map(tonic::Response::into_inner)
-}
-
-/// A codec whose messages are already encoded.
-#[derive(Clone, Copy, Default)]
-struct Passthrough;
-
-impl Codec for Passthrough {
-    type Encode = Vec<u8>;
-    type Decode = Vec<u8>;
-    type Encoder = Passthrough;
-    type Decoder = Passthrough;
-
-    fn encoder(&mut self) -> Self::Encoder {
-        Passthrough
-    }
-
-    fn decoder(&mut self) -> Self::Decoder {
-        Passthrough
-    }
-}
-
-impl Encoder for Passthrough {
-    type Item = Vec<u8>;
-    type Error = Status;
-
-    fn encode(&mut self, item: Vec<u8>, dst: &mut EncodeBuf<'_>) -> Result<(), Status> {
-        dst.put_slice(&item);
-        Ok(())
-    }
-}
-
-impl Decoder for Passthrough {
-    type Item = Vec<u8>;
-    type Error = Status;
-
-    fn decode(&mut self, src: &mut DecodeBuf<'_>) -> Result<Option<Vec<u8>>, Status> {
-        Ok(Some(src.copy_to_bytes(src.remaining()).to_vec()))
-    }
+    grpc_web::unary(&format!("{base_url}{path}"), message, bearer, CALL_TIMEOUT).await
 }
 
 /// Declares the RPCs of one service: `NAME: Method(Request) -> Reply`, and

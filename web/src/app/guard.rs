@@ -11,7 +11,7 @@ use yew_router::prelude::*;
 use crate::{
     api::{Me, Role},
     app::Route,
-    components::{card::Card, progress::ProgressBar},
+    components::{card::Card, progress::progress_bar},
     session::{Status, use_session},
 };
 
@@ -30,12 +30,12 @@ pub fn RequireSignIn(props: &RequireSignInProps) -> Html {
         return html! {};
     };
     match session.status() {
-        Status::Restoring => html! { <ProgressBar label="Signing you in…" /> },
+        Status::Restoring => progress_bar("Signing you in…"),
         Status::SignedOut => html! { <Redirect<Route> to={Route::SignIn} /> },
         Status::SignedIn(me) => match props.role {
             Some(role) if !me.has_role(role) => html! {
                 <Card title="Not available">
-                    <p>{ format!("This page is for people with the {} role.", role.label().to_lowercase()) }</p>
+                    <p>{ format!("This page is for people with the {} role.", role.label().to_ascii_lowercase()) }</p>
                     <p><Link<Route> to={Route::Home}>{ "Go to the start page" }</Link<Route>></p>
                 </Card>
             },

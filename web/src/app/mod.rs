@@ -10,7 +10,10 @@ use yew_router::prelude::*;
 
 use crate::{
     api::Role,
-    components::{layout::Shell, notice::NoticeArea},
+    components::{
+        layout::Shell,
+        notice::{NoticeKind, notice_area},
+    },
     pages::{
         admin_overview::AdminOverview, admin_users::AdminUsers, athletes::Athletes,
         coaches::Coaches, google_callback::GoogleCallback, home::Home, invite::AcceptInvite,
@@ -118,13 +121,11 @@ fn Frame(props: &FrameProps) -> Html {
         _ => (None, None, None),
     };
     let notice = session.notice();
-    let notices = html! {
-        <NoticeArea
-            text={notice.map(|n| n.text.clone())}
-            kind={notice.map(|n| n.kind).unwrap_or(crate::components::notice::NoticeKind::Info)}
-            ondismiss={Callback::from(move |()| session.dismiss_notice())}
-        />
-    };
+    let notices = notice_area(
+        notice.map(|n| n.text.clone()),
+        notice.map_or(NoticeKind::Info, |n| n.kind),
+        Callback::from(move |()| session.dismiss_notice()),
+    );
     let brand = html! { <NavLink to={Route::Home} label="Baton" brand=true /> };
     html! {
         <Shell {brand} {nav} {user_name} {on_sign_out} {notices}>

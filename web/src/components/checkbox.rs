@@ -41,23 +41,15 @@ pub fn Checkbox(props: &CheckboxProps) -> Html {
     }
 }
 
-/// A group of checkboxes under one legend (e.g. a user's roles).
-#[derive(Properties, PartialEq)]
-pub struct CheckboxGroupProps {
-    pub legend: AttrValue,
-    pub children: Html,
-    #[prop_or_default]
-    pub error: Option<AttrValue>,
-}
-
-#[component]
-pub fn CheckboxGroup(props: &CheckboxGroupProps) -> Html {
+/// A group of checkboxes under one legend (e.g. a user's roles), with the
+/// group's error, if any, under them.
+pub fn checkbox_group(legend: &'static str, error: Option<AttrValue>, checkboxes: Html) -> Html {
     html! {
-        <fieldset class={classes!("fieldset", props.error.as_ref().map(|_| "field--invalid"))}>
-            <legend class="field__label">{ props.legend.clone() }</legend>
-            <div class="fieldset__options">{ props.children.clone() }</div>
-            if let Some(error) = &props.error {
-                <p class="field__error" role="alert">{ error.clone() }</p>
+        <fieldset class={classes!("fieldset", error.as_ref().map(|_| "field--invalid"))}>
+            <legend class="field__label">{ legend }</legend>
+            <div class="fieldset__options">{ checkboxes }</div>
+            if let Some(error) = error {
+                <p class="field__error" role="alert">{ error }</p>
             }
         </fieldset>
     }

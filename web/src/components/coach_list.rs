@@ -4,14 +4,9 @@ use yew::prelude::*;
 
 use crate::api::Coach;
 
-#[derive(Properties, PartialEq)]
-pub struct CoachListProps {
-    pub coaches: Vec<Coach>,
-}
-
-#[component]
-pub fn CoachList(props: &CoachListProps) -> Html {
-    if props.coaches.is_empty() {
+/// The coaches as a list, or a sentence saying there are none.
+pub fn coach_list(coaches: &[Coach]) -> Html {
+    if coaches.is_empty() {
         return html! {
             <p class="table-empty">
                 { "You have no coach yet. A coach adds you by sending you an invite link." }
@@ -20,7 +15,7 @@ pub fn CoachList(props: &CoachListProps) -> Html {
     }
     html! {
         <ul class="people">
-            { for props.coaches.iter().map(|coach| html! {
+            { for coaches.iter().map(|coach| html! {
                 <li class="person">
                     <div class="person__main">
                         <span class="person__name">{ coach.display_name.clone() }</span>

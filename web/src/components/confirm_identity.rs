@@ -6,7 +6,7 @@ use yew::prelude::*;
 
 use super::{
     button::{Button, ButtonKind},
-    notice::FormError,
+    notice::form_error,
     text_field::TextField,
 };
 
@@ -74,7 +74,7 @@ pub fn ConfirmIdentity(props: &ConfirmIdentityProps) -> Html {
                     <Button submit=true busy={props.busy}>{ "Confirm" }</Button>
                 </form>
             }
-            <FormError text={props.error.clone()} />
+            { form_error(props.error.clone()) }
             <div class="actions">
                 if props.google {
                     <Button kind={ButtonKind::Secondary} disabled={props.busy} onclick={props.on_google.reform(|_| ())}>

@@ -53,7 +53,7 @@ pub struct NewPasswordFieldsProps {
 
 #[component]
 pub fn NewPasswordFields(props: &NewPasswordFieldsProps) -> Html {
-    let confirm_label = format!("Confirm {}", props.label.to_lowercase());
+    let confirm_label = format!("Confirm {}", props.label.to_ascii_lowercase());
     html! {
         <>
             <TextField

@@ -1,7 +1,7 @@
 //! The notice (toast) area: one live region that screen readers announce;
 //! errors are announced assertively.
 
-use yew::prelude::*;
+use yew::{html::IntoPropValue, prelude::*};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum NoticeKind {
@@ -10,33 +10,25 @@ pub enum NoticeKind {
     Error,
 }
 
-#[derive(Properties, PartialEq)]
-pub struct NoticeAreaProps {
-    /// The notice to show, if any.
-    pub text: Option<AttrValue>,
-    #[prop_or(NoticeKind::Info)]
-    pub kind: NoticeKind,
-    pub ondismiss: Callback<()>,
-}
-
-#[component]
-pub fn NoticeArea(props: &NoticeAreaProps) -> Html {
-    let error = props.kind == NoticeKind::Error;
-    let modifier = match props.kind {
+/// The notice area, showing `text` (if any) as a notice of `kind`, with a
+/// button that calls `ondismiss`.
+pub fn notice_area(text: Option<AttrValue>, kind: NoticeKind, ondismiss: Callback<()>) -> Html {
+    let error = kind == NoticeKind::Error;
+    let modifier = match kind {
         NoticeKind::Info => "toast--info",
         NoticeKind::Success => "toast--success",
         NoticeKind::Error => "toast--error",
     };
-    let ondismiss = props.ondismiss.reform(|_: MouseEvent| ());
+    let ondismiss = ondismiss.reform(|_: MouseEvent| ());
     html! {
         <div
             class="toasts"
             role={if error { "alert" } else { "status" }}
             aria-live={if error { "assertive" } else { "polite" }}
         >
-            if let Some(text) = &props.text {
+            if let Some(text) = text {
                 <div class={classes!("toast", modifier)}>
-                    <p class="toast__text">{ text.clone() }</p>
+                    <p class="toast__text">{ text }</p>
                     <button type="button" class="toast__close" aria-label="Dismiss" onclick={ondismiss}>
                         { "×" }
                     </button>
@@ -46,18 +38,14 @@ pub fn NoticeArea(props: &NoticeAreaProps) -> Html {
     }
 }
 
-/// An error message inside a form, announced when it appears.
-#[derive(Properties, PartialEq)]
-pub struct FormErrorProps {
-    pub text: Option<AttrValue>,
-}
-
-#[component]
-pub fn FormError(props: &FormErrorProps) -> Html {
+/// An error message inside a form, announced when it appears. The region
+/// is there, empty, without one, so screen readers watch it.
+pub fn form_error(text: impl IntoPropValue<Option<AttrValue>>) -> Html {
+    let text: Option<AttrValue> = text.into_prop_value();
     html! {
         <div class="form-error" role="alert" aria-live="assertive">
-            if let Some(text) = &props.text {
-                <p class="form-error__text">{ text.clone() }</p>
+            if let Some(text) = text {
+                <p class="form-error__text">{ text }</p>
             }
         </div>
     }

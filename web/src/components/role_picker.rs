@@ -2,7 +2,7 @@
 
 use yew::prelude::*;
 
-use super::checkbox::{Checkbox, CheckboxGroup};
+use super::checkbox::{Checkbox, checkbox_group};
 use crate::api::Role;
 
 #[derive(Properties, PartialEq)]
@@ -20,29 +20,29 @@ pub struct RolePickerProps {
 
 #[component]
 pub fn RolePicker(props: &RolePickerProps) -> Html {
-    html! {
-        <CheckboxGroup legend="Roles" error={props.error.clone()}>
-            { for Role::ALL.into_iter().map(|role| {
-                let onchange = {
-                    let (roles, onchange) = (props.roles.clone(), props.onchange.clone());
-                    Callback::from(move |checked: bool| {
-                        let next = Role::ALL
-                            .into_iter()
-                            .filter(|r| if *r == role { checked } else { roles.contains(r) })
-                            .collect();
-                        onchange.emit(next);
-                    })
-                };
-                html! {
-                    <Checkbox
-                        id={format!("{}-role-{}", props.id, role.key())}
-                        label={role.label()}
-                        checked={props.roles.contains(&role)}
-                        disabled={props.disabled}
-                        {onchange}
-                    />
-                }
-            }) }
-        </CheckboxGroup>
-    }
+    let checkboxes: Html = Role::ALL
+        .into_iter()
+        .map(|role| {
+            let onchange = {
+                let (roles, onchange) = (props.roles.clone(), props.onchange.clone());
+                Callback::from(move |checked: bool| {
+                    let next = Role::ALL
+                        .into_iter()
+                        .filter(|r| if *r == role { checked } else { roles.contains(r) })
+                        .collect();
+                    onchange.emit(next);
+                })
+            };
+            html! {
+                <Checkbox
+                    id={format!("{}-role-{}", props.id, role.key())}
+                    label={role.label()}
+                    checked={props.roles.contains(&role)}
+                    disabled={props.disabled}
+                    {onchange}
+                />
+            }
+        })
+        .collect();
+    checkbox_group("Roles", props.error.clone(), checkboxes)
 }

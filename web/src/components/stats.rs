@@ -10,16 +10,11 @@ pub struct Stat {
     pub attention: bool,
 }
 
-#[derive(Properties, PartialEq)]
-pub struct StatGridProps {
-    pub stats: Vec<Stat>,
-}
-
-#[component]
-pub fn StatGrid(props: &StatGridProps) -> Html {
+/// The stats as a grid, each labelled.
+pub fn stat_grid(stats: &[Stat]) -> Html {
     html! {
         <dl class="stats">
-            { for props.stats.iter().map(|stat| html! {
+            { for stats.iter().map(|stat| html! {
                 <div class={classes!("stat", (stat.attention && stat.value > 0).then_some("stat--attention"))}>
                     <dt class="stat__label">{ stat.label.clone() }</dt>
                     <dd class="stat__value">{ stat.value }</dd>

@@ -12,9 +12,9 @@ use crate::{
     components::{
         button::{Button, ButtonKind},
         card::Card,
-        notice::FormError,
-        progress::ProgressBar,
-        stats::{Stat, StatGrid},
+        notice::form_error,
+        progress::progress_bar,
+        stats::{Stat, stat_grid},
     },
     hooks::fetch::{Load, use_fetch},
     session::use_session,
@@ -40,8 +40,8 @@ fn Dashboard() -> Html {
         }
     });
     let body = match &*fetch.load {
-        Load::Loading => html! { <ProgressBar label="Counting…" /> },
-        Load::Failed(err) => html! { <FormError text={AttrValue::from(err.to_string())} /> },
+        Load::Loading => progress_bar("Counting…"),
+        Load::Failed(err) => form_error(AttrValue::from(err.to_string())),
         Load::Ready(o) => {
             let stat = |label: &'static str, value: i32, attention: bool| Stat {
                 label: label.into(),
@@ -51,7 +51,7 @@ fn Dashboard() -> Html {
             html! {
                 <>
                     <Card title="People">
-                        <StatGrid stats={vec![
+                        { stat_grid(&[
                             stat("Users", o.users, false),
                             stat("Active users", o.active_users, false),
                             stat("Athletes", o.athletes, false),
@@ -60,18 +60,18 @@ fn Dashboard() -> Html {
                             stat("Admins", o.admins, false),
                             stat("Pending invites", o.pending_invites, false),
                             stat("Active sessions", o.active_sessions, false),
-                        ]} />
+                        ]) }
                         <p><Link<Route> to={Route::AdminUsers}>{ "Manage users" }</Link<Route>></p>
                     </Card>
                     <Card title="Garmin and sharing">
-                        <StatGrid stats={vec![
+                        { stat_grid(&[
                             stat("Garmin connected", o.garmin_connected, false),
                             stat("Garmin needs attention", o.garmin_attention, true),
                             stat("Shares waiting", o.pending_shares, false),
                             stat("Shares imported", o.imported_shares, false),
                             stat("Shares failed", o.failed_shares, true),
                             stat("Jobs queued", o.queued_jobs, false),
-                        ]} />
+                        ]) }
                     </Card>
                 </>
             }

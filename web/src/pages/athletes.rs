@@ -15,8 +15,8 @@ use crate::{
         confirm::ConfirmButton,
         copy_link::CopyLink,
         format::date_time,
-        notice::{FormError, NoticeKind},
-        progress::ProgressBar,
+        notice::{NoticeKind, form_error},
+        progress::progress_bar,
         table::Table,
         text_field::TextField,
     },
@@ -164,11 +164,11 @@ fn Roster() -> Html {
         <>
             <h1 class="page-title">{ "Athletes" }</h1>
             <InviteForm {on_invited} />
-            <FormError text={action_error.as_ref().map(|err| AttrValue::from(err.to_string()))} />
+            { form_error(action_error.as_ref().map(|err| AttrValue::from(err.to_string()))) }
             <Card title="Pending invites">
                 { match &*invites.load {
-                    Load::Loading => html! { <ProgressBar label="Loading invites…" /> },
-                    Load::Failed(err) => html! { <FormError text={AttrValue::from(err.to_string())} /> },
+                    Load::Loading => progress_bar("Loading invites…"),
+                    Load::Failed(err) => form_error(AttrValue::from(err.to_string())),
                     Load::Ready(list) => html! {
                         <Table
                             caption="Invites waiting to be accepted"
@@ -181,8 +181,8 @@ fn Roster() -> Html {
             </Card>
             <Card title="Your athletes">
                 { match &*athletes.load {
-                    Load::Loading => html! { <ProgressBar label="Loading athletes…" /> },
-                    Load::Failed(err) => html! { <FormError text={AttrValue::from(err.to_string())} /> },
+                    Load::Loading => progress_bar("Loading athletes…"),
+                    Load::Failed(err) => form_error(AttrValue::from(err.to_string())),
                     Load::Ready(list) => html! {
                         <Table
                             caption="Athletes you coach"
@@ -264,7 +264,7 @@ fn InviteForm(props: &InviteFormProps) -> Html {
                     oninput={on_email}
                     error={error.as_ref().and_then(|err| err.field_error("email")).map(AttrValue::from)}
                 />
-                <FormError text={error.as_ref().map(|err| AttrValue::from(err.to_string()))} />
+                { form_error(error.as_ref().map(|err| AttrValue::from(err.to_string()))) }
                 <Button submit=true busy={*busy}>
                     { if *busy { "Creating the link…" } else { "Create invite link" } }
                 </Button>

@@ -8,7 +8,7 @@ use yew::prelude::*;
 use crate::{
     api::{Me, Role},
     app::guard::RequireSignIn,
-    components::{card::Card, coach_list::CoachList, notice::FormError, progress::ProgressBar},
+    components::{card::Card, coach_list::coach_list, notice::form_error, progress::progress_bar},
     hooks::fetch::{Load, use_fetch},
     session::use_session,
 };
@@ -33,9 +33,9 @@ fn CoachesList() -> Html {
         }
     });
     let body = match &*fetch.load {
-        Load::Loading => html! { <ProgressBar label="Loading your coaches…" /> },
-        Load::Failed(err) => html! { <FormError text={AttrValue::from(err.to_string())} /> },
-        Load::Ready(coaches) => html! { <CoachList coaches={coaches.clone()} /> },
+        Load::Loading => progress_bar("Loading your coaches…"),
+        Load::Failed(err) => form_error(AttrValue::from(err.to_string())),
+        Load::Ready(coaches) => coach_list(coaches),
     };
     html! {
         <>

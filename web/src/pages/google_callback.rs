@@ -11,7 +11,7 @@ use yew_router::prelude::*;
 use crate::{
     api::{ApiError, GoogleFlow, GoogleOutcome, SignInChange},
     app::Route,
-    components::{card::Card, notice::FormError, notice::NoticeKind, progress::ProgressBar},
+    components::{card::Card, notice::NoticeKind, notice::form_error, progress::progress_bar},
     location::{forget_secrets_in_address, go_to, query_param},
     session::{Session, Status, use_session},
 };
@@ -57,14 +57,14 @@ pub fn GoogleCallback() -> Html {
     }
 
     match &*error {
-        None => html! { <ProgressBar label="Finishing Google sign-in…" /> },
+        None => progress_bar("Finishing Google sign-in…"),
         Some(err) => {
             let signed_in = session.as_ref().is_some_and(|s| s.me().is_some());
             html! {
                 <div class="narrow">
                     <h1 class="page-title">{ "Google sign-in" }</h1>
                     <Card>
-                        <FormError text={AttrValue::from(err.to_string())} />
+                        { form_error(AttrValue::from(err.to_string())) }
                         if signed_in {
                             <p><Link<Route> to={Route::Settings}>{ "Back to settings" }</Link<Route>></p>
                         } else {

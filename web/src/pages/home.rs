@@ -10,7 +10,7 @@ use crate::{
     api::{Me, Role},
     app::Route,
     app::guard::RequireSignIn,
-    components::{card::Card, coach_list::CoachList, notice::FormError, table::Table},
+    components::{card::Card, coach_list::coach_list, notice::form_error, table::Table},
     hooks::fetch::{Load, use_fetch},
     session::use_session,
 };
@@ -88,8 +88,8 @@ fn MyCoachesSummary() -> Html {
     });
     let body = match &*fetch.load {
         Load::Loading => html! { <p class="muted">{ "Loading your coaches…" }</p> },
-        Load::Failed(err) => html! { <FormError text={AttrValue::from(err.to_string())} /> },
-        Load::Ready(coaches) => html! { <CoachList coaches={coaches.clone()} /> },
+        Load::Failed(err) => form_error(AttrValue::from(err.to_string())),
+        Load::Ready(coaches) => coach_list(coaches),
     };
     html! { <Card title="My coaches">{ body }</Card> }
 }
@@ -108,7 +108,7 @@ fn CoachSummary() -> Html {
     });
     let body = match &*fetch.load {
         Load::Loading => html! { <p class="muted">{ "Loading your athletes…" }</p> },
-        Load::Failed(err) => html! { <FormError text={AttrValue::from(err.to_string())} /> },
+        Load::Failed(err) => form_error(AttrValue::from(err.to_string())),
         Load::Ready((athletes, invites)) => {
             let attention = athletes.iter().filter(|a| a.garmin.needs_attention()).count();
             html! {

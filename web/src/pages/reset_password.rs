@@ -14,7 +14,7 @@ use crate::{
         card::Card,
         format::sign_in_methods,
         new_password::{self, NewPasswordFields},
-        notice::{FormError, NoticeKind},
+        notice::{NoticeKind, form_error},
     },
     forms,
     location::fragment,
@@ -100,7 +100,7 @@ pub fn ResetPassword() -> Html {
                         password_error={local_error("new").or_else(|| server_error("new_password"))}
                         confirmation_error={local_error("confirm")}
                     />
-                    <FormError text={error.as_ref().map(|err| AttrValue::from(err.to_string()))} />
+                    { form_error(error.as_ref().map(|err| AttrValue::from(err.to_string()))) }
                     <Button submit=true busy={*busy}>
                         { if *busy { "Saving…" } else { "Set new password" } }
                     </Button>

@@ -9,8 +9,8 @@ use crate::{
     components::{
         button::{Button, ButtonKind},
         card::Card,
-        notice::FormError,
-        progress::ProgressBar,
+        notice::form_error,
+        progress::progress_bar,
         text_field::TextField,
     },
     hooks::fetch::{Load, use_fetch},
@@ -44,7 +44,7 @@ pub fn SignIn() -> Html {
     };
     match session.status() {
         Status::SignedIn(_) => return html! { <Redirect<Route> to={Route::Home} /> },
-        Status::Restoring => return html! { <ProgressBar label="Signing you in…" /> },
+        Status::Restoring => return progress_bar("Signing you in…"),
         Status::SignedOut => {}
     }
 
@@ -129,7 +129,7 @@ pub fn SignIn() -> Html {
                         error={field_error("password")}
                     />
                     <div id="sign-in-error">
-                        <FormError text={error.as_ref().map(|err| AttrValue::from(err.to_string()))} />
+                        { form_error(error.as_ref().map(|err| AttrValue::from(err.to_string()))) }
                     </div>
                     <Button submit=true busy={*busy}>
                         { if *busy { "Signing in…" } else { "Sign in" } }

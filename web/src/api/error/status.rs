@@ -4,10 +4,9 @@
 //! another code than the contract gives it, reads as its code does.
 
 use baton_proto::error::v1::ErrorReason;
-use tonic::{Code, Status};
-use tonic_types::StatusExt;
 
 use super::{ApiError, FieldViolation};
+use crate::api::grpc_web::{Code, Status};
 
 /// The `google.rpc.ErrorInfo` domain of Baton's reasons.
 const DOMAIN: &str = "baton";
@@ -15,7 +14,7 @@ const DOMAIN: &str = "baton";
 impl ApiError {
     /// Maps a status from an authenticated call (UNAUTHENTICATED there means
     /// the session is gone, not that a password was wrong).
-    pub fn from_status(status: &Status) -> Self {
+    pub(in crate::api) fn from_status(status: &Status) -> Self {
         use ErrorReason as R;
         match (status.code(), reason(status)) {
             (Code::Unauthenticated, _) => Self::SessionExpired,
@@ -28,11 +27,11 @@ impl ApiError {
                 violations: violations(status),
             },
             (Code::ResourceExhausted, Some(R::ServerBusy)) => Self::Unavailable,
-            (Code::ResourceExhausted, _) => Self::TooManyAttempts {
-                retry_after: status.get_details_retry_info().and_then(|info| info.retry_delay),
-            },
+            (Code::ResourceExhausted, _) => {
+                Self::TooManyAttempts { retry_after: status.details().retry_delay }
+            }
             (Code::Unavailable, Some(R::GoogleUnavailable)) => Self::GoogleUnavailable,
-            (Code::Unavailable, _) if is_transport_failure(status) => Self::Unreachable,
+            (Code::Unavailable, _) if !status.answered() => Self::Unreachable,
             (Code::Unavailable, _) => Self::Unavailable,
             (Code::DeadlineExceeded, _) => Self::TimedOut,
             (Code::NotFound, _) => Self::NotFound,
@@ -42,14 +41,13 @@ impl ApiError {
             (Code::FailedPrecondition, reason) => reason
                 .and_then(precondition)
                 .unwrap_or_else(|| Self::FailedPrecondition(status.message().to_owned())),
-            _ if is_transport_failure(status) => Self::Unreachable,
             _ => Self::Unexpected(status.message().to_owned()),
         }
     }
 
     /// Maps a status from a sign-in call, where UNAUTHENTICATED means the
     /// credentials were refused.
-    pub fn from_login_status(status: &Status) -> Self {
+    pub(in crate::api) fn from_login_status(status: &Status) -> Self {
         match status.code() {
             Code::Unauthenticated => Self::WrongCredentials,
             _ => Self::from_status(status),
@@ -59,7 +57,7 @@ impl ApiError {
     /// Maps a status from a call that spends Google's answer (finishing a
     /// sign-in, an invite, a link or a re-authentication), where
     /// UNAUTHENTICATED means Google's answer was not accepted.
-    pub fn from_google_status(status: &Status) -> Self {
+    pub(in crate::api) fn from_google_status(status: &Status) -> Self {
         match status.code() {
             Code::Unauthenticated => Self::GoogleRefused,
             _ => Self::from_status(status),
@@ -69,7 +67,7 @@ impl ApiError {
 
 /// The Baton reason the status carries, if any.
 fn reason(status: &Status) -> Option<ErrorReason> {
-    let info = status.get_details_error_info()?;
+    let info = status.details().error_info.as_ref()?;
     if info.domain != DOMAIN {
         return None;
     }
@@ -100,45 +98,38 @@ fn precondition(reason: ErrorReason) -> Option<ApiError> {
 }
 
 fn violations(status: &Status) -> Vec<FieldViolation> {
-    status
-        .get_details_bad_request()
-        .map(|details| {
-            details
-                .field_violations
-                .into_iter()
-                .map(|v| FieldViolation { field: v.field, description: v.description })
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// True when the call failed before any gRPC answer arrived: `fetch`
-/// rejected (network down, server stopped) or something that is not a gRPC
-/// server answered. The client's own error stays in the status's source
-/// chain.
-fn is_transport_failure(status: &Status) -> bool {
-    let mut source = std::error::Error::source(status);
-    while let Some(err) = source {
-        if err.downcast_ref::<tonic_web_wasm_client::Error>().is_some() {
-            return true;
-        }
-        source = err.source();
-    }
-    false
+    let Some(details) = &status.details().bad_request else {
+        return Vec::new();
+    };
+    details
+        .field_violations
+        .iter()
+        .map(|v| FieldViolation { field: v.field.clone(), description: v.description.clone() })
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
-    use std::{collections::HashMap, time::Duration};
-
-    use tonic_types::{ErrorDetails, FieldViolation as PbViolation};
+    use std::time::Duration;
 
     use super::*;
+    use crate::api::grpc_web::{
+        BadRequest, Details, ErrorInfo, FieldViolation as PbViolation, testing::answer,
+    };
+
+    fn error_info(reason: &str, domain: &str) -> Details {
+        let info = ErrorInfo { reason: reason.into(), domain: domain.into() };
+        Details { error_info: Some(info), ..Details::default() }
+    }
 
     /// A status as the backend sends a refusal: code, words and a reason.
     fn refusal(code: Code, reason: &str) -> Status {
-        let details = ErrorDetails::with_error_info(reason, DOMAIN, HashMap::new());
-        Status::with_error_details(code, "words for people", details)
+        answer(code, "words for people", error_info(reason, DOMAIN))
+    }
+
+    /// A status with code and words only.
+    fn plain(code: Code, message: &str) -> Status {
+        answer(code, message, Details::default())
     }
 
     #[test]
@@ -182,9 +173,9 @@ mod tests {
 
     #[test]
     fn a_failed_precondition_without_a_known_reason_keeps_the_servers_words() {
-        let plain = Status::failed_precondition("no reason given");
+        let status = plain(Code::FailedPrecondition, "no reason given");
         assert_eq!(
-            ApiError::from_status(&plain),
+            ApiError::from_status(&status),
             ApiError::FailedPrecondition("no reason given".into())
         );
         let unknown = refusal(Code::FailedPrecondition, "A_REASON_FROM_THE_FUTURE");
@@ -192,10 +183,10 @@ mod tests {
             ApiError::from_status(&unknown),
             ApiError::FailedPrecondition("words for people".into())
         );
-        let not_ours = Status::with_error_details(
+        let not_ours = answer(
             Code::FailedPrecondition,
             "elsewhere",
-            ErrorDetails::with_error_info("LINK_UNUSABLE", "example.com", HashMap::new()),
+            error_info("LINK_UNUSABLE", "example.com"),
         );
         assert_eq!(
             ApiError::from_status(&not_ours),
@@ -206,9 +197,9 @@ mod tests {
     #[test]
     fn the_message_alone_never_decides() {
         // The words a reason's status carries, sent without the reason.
-        let status = Status::failed_precondition("link unusable: invalid, used or expired");
+        let status = plain(Code::FailedPrecondition, "link unusable: invalid, used or expired");
         assert!(matches!(ApiError::from_status(&status), ApiError::FailedPrecondition(_)));
-        let status = Status::already_exists("email taken");
+        let status = plain(Code::AlreadyExists, "email taken");
         assert_eq!(ApiError::from_status(&status), ApiError::AlreadyExists);
     }
 
@@ -220,29 +211,33 @@ mod tests {
 
     #[test]
     fn throttling_carries_the_wait_when_given() {
-        let mut details =
-            ErrorDetails::with_error_info("TOO_MANY_ATTEMPTS", DOMAIN, HashMap::new());
-        details.set_retry_info(Some(Duration::from_secs(30)));
-        let status = Status::with_error_details(Code::ResourceExhausted, "slow down", details);
+        let details = Details {
+            retry_delay: Some(Duration::from_secs(30)),
+            ..error_info("TOO_MANY_ATTEMPTS", DOMAIN)
+        };
+        let status = answer(Code::ResourceExhausted, "slow down", details);
         assert_eq!(
             ApiError::from_status(&status),
             ApiError::TooManyAttempts { retry_after: Some(Duration::from_secs(30)) }
         );
-        let bare = Status::resource_exhausted("slow down");
+        let bare = plain(Code::ResourceExhausted, "slow down");
         assert_eq!(ApiError::from_status(&bare), ApiError::TooManyAttempts { retry_after: None });
     }
 
     #[test]
     fn bad_fields_are_listed() {
-        let details = ErrorDetails::with_bad_request(vec![PbViolation::new("email", "no @")]);
-        let status = Status::with_error_details(Code::InvalidArgument, "bad", details);
-        let err = ApiError::from_status(&status);
+        let violation = PbViolation { field: "email".into(), description: "no @".into() };
+        let details = Details {
+            bad_request: Some(BadRequest { field_violations: vec![violation] }),
+            ..Details::default()
+        };
+        let err = ApiError::from_status(&answer(Code::InvalidArgument, "bad", details));
         assert_eq!(err.field_error("email").as_deref(), Some("no @"));
     }
 
     #[test]
     fn unauthenticated_depends_on_the_call() {
-        let status = Status::unauthenticated("nope");
+        let status = plain(Code::Unauthenticated, "nope");
         assert_eq!(ApiError::from_status(&status), ApiError::SessionExpired);
         assert_eq!(ApiError::from_login_status(&status), ApiError::WrongCredentials);
         assert_eq!(ApiError::from_google_status(&status), ApiError::GoogleRefused);
@@ -252,13 +247,20 @@ mod tests {
 
     #[test]
     fn a_failed_fetch_reads_as_unreachable() {
-        let cause = tonic_web_wasm_client::Error::JsError("TypeError: Failed to fetch".into());
-        let status = Status::from_error(Box::new(cause));
-        assert_eq!(ApiError::from_status(&status), ApiError::Unreachable);
+        let lost = Status::no_answer("the request failed");
+        assert_eq!(ApiError::from_status(&lost), ApiError::Unreachable);
+        assert_eq!(ApiError::from_login_status(&lost), ApiError::Unreachable);
         // The same code from the server itself is an answer, not a lost call.
+        assert_eq!(ApiError::from_status(&plain(Code::Unavailable, "down")), ApiError::Unavailable);
         assert_eq!(
-            ApiError::from_status(&Status::unknown("odd")),
+            ApiError::from_status(&plain(Code::Unknown, "odd")),
             ApiError::Unexpected("odd".into())
         );
+    }
+
+    #[test]
+    fn no_answer_in_time_reads_as_timed_out() {
+        let status = Status::new(Code::DeadlineExceeded, "no answer in time");
+        assert_eq!(ApiError::from_status(&status), ApiError::TimedOut);
     }
 }

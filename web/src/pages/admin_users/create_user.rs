@@ -10,7 +10,7 @@ use crate::{
         card::Card,
         copy_link::CopyLink,
         format::{browser_timezone, date_time},
-        notice::FormError,
+        notice::form_error,
         role_picker::RolePicker,
         text_field::TextField,
     },
@@ -118,7 +118,7 @@ pub(super) fn CreateUserForm(props: &CreateUserFormProps) -> Html {
                     oninput={forms::bind(&timezone)}
                     error={field_error("timezone")}
                 />
-                <FormError text={error.as_ref().map(|err| AttrValue::from(err.to_string()))} />
+                { form_error(error.as_ref().map(|err| AttrValue::from(err.to_string()))) }
                 <Button submit=true busy={*busy}>
                     { if *busy { "Creating…" } else { "Create user" } }
                 </Button>

@@ -9,7 +9,7 @@ use crate::{
     components::{
         button::{Button, ButtonKind},
         format::{date_time, sign_in_methods},
-        notice::{FormError, NoticeKind},
+        notice::{NoticeKind, form_error},
         role_picker::RolePicker,
         text_field::TextField,
     },
@@ -123,7 +123,7 @@ pub(super) fn ManageUser(props: &ManageUserProps) -> Html {
                 </div>
                 <RolePicker id="edit-user" roles={(*roles).clone()} onchange={on_roles}
                     disabled={*busy} error={field_error("roles")} />
-                <FormError text={error.as_ref().map(|err| AttrValue::from(err.to_string()))} />
+                { form_error(error.as_ref().map(|err| AttrValue::from(err.to_string()))) }
                 <Button submit=true busy={*busy}>{ "Save changes" }</Button>
             </form>
             <UserActions user={user.clone()} is_me={props.is_me} on_changed={props.on_changed.clone()} />

@@ -21,7 +21,7 @@ use yew::prelude::*;
 use crate::{
     api::{ApiError, Me, Role, User, UserFilter},
     app::guard::RequireSignIn,
-    components::{card::Card, notice::FormError, progress::ProgressBar},
+    components::{card::Card, notice::form_error, progress::progress_bar},
     hooks::fetch::{Load, use_fetch},
     session::use_session,
 };
@@ -110,8 +110,8 @@ fn Users(props: &UsersProps) -> Html {
     };
 
     let listing = match &*list.load {
-        Load::Loading => html! { <ProgressBar label="Loading users…" /> },
-        Load::Failed(err) => html! { <FormError text={AttrValue::from(err.to_string())} /> },
+        Load::Loading => progress_bar("Loading users…"),
+        Load::Failed(err) => form_error(AttrValue::from(err.to_string())),
         Load::Ready(page) => html! {
             <UserTable
                 page={page.clone()}

@@ -13,7 +13,7 @@ use crate::{
         confirm::ConfirmButton,
         copy_link::CopyLink,
         format::{date_time, sign_in_methods},
-        notice::{FormError, NoticeKind},
+        notice::{NoticeKind, form_error},
     },
     session::{Session, use_session},
 };
@@ -140,7 +140,7 @@ pub(super) fn UserActions(props: &UserActionsProps) -> Html {
     html! {
         <>
             <h3 class="section-title">{ "Account actions" }</h3>
-            <FormError text={error.as_ref().map(|err| AttrValue::from(err.to_string()))} />
+            { form_error(error.as_ref().map(|err| AttrValue::from(err.to_string()))) }
             <div class="actions">
                 if !props.is_me {
                     if user.active {

@@ -10,7 +10,7 @@ use crate::{
     components::{
         button::{Button, ButtonKind},
         card::Card,
-        notice::FormError,
+        notice::form_error,
     },
     session::use_session,
 };
@@ -75,7 +75,7 @@ pub(super) fn AcceptAsMe(props: &AcceptAsMeProps) -> Html {
         <Card title="Accept with your account">
             <div class="form">
                 <p>{ format!("You are signed in as {} ({}).", props.me.display_name, props.me.email) }</p>
-                <FormError text={error.as_ref().map(|err| AttrValue::from(err.to_string()))} />
+                { form_error(error.as_ref().map(|err| AttrValue::from(err.to_string()))) }
                 <Button busy={*busy} {onclick}>
                     { format!("Accept as {}", props.me.display_name) }
                 </Button>

@@ -4,7 +4,7 @@ use yew::{platform::spawn_local, prelude::*};
 
 use crate::{
     api::{ApiError, InvitePreview},
-    components::{button::Button, card::Card, notice::FormError, text_field::TextField},
+    components::{button::Button, card::Card, notice::form_error, text_field::TextField},
     forms,
     session::use_session,
 };
@@ -71,7 +71,7 @@ pub(super) fn ExistingAccount(props: &ExistingAccountProps) -> Html {
                         value={(*password).clone()}
                         oninput={forms::bind(&password)}
                     />
-                    <FormError text={error.as_ref().map(|err| AttrValue::from(err.to_string()))} />
+                    { form_error(error.as_ref().map(|err| AttrValue::from(err.to_string()))) }
                     <Button submit=true busy={*busy}>
                         { if *busy { "Signing in…" } else { "Sign in" } }
                     </Button>

@@ -18,8 +18,8 @@ use crate::{
     components::{
         card::Card,
         format::date_time,
-        notice::{FormError, NoticeKind},
-        progress::ProgressBar,
+        notice::{NoticeKind, form_error},
+        progress::progress_bar,
     },
     hooks::fetch::{Load, use_fetch},
     location::fragment,
@@ -70,13 +70,13 @@ pub fn AcceptInvite() -> Html {
         };
     };
     let invite = match &*preview.load {
-        Load::Loading => return html! { <ProgressBar label="Opening the invite…" /> },
+        Load::Loading => return progress_bar("Opening the invite…"),
         Load::Failed(err) => {
             return html! {
                 <div class="narrow">
                     <h1 class="page-title">{ "Accept an invite" }</h1>
                     <Card>
-                        <FormError text={AttrValue::from(err.to_string())} />
+                        { form_error(AttrValue::from(err.to_string())) }
                         <p><Link<Route> to={Route::Home}>{ "Go to the start page" }</Link<Route>></p>
                     </Card>
                 </div>
@@ -86,7 +86,7 @@ pub fn AcceptInvite() -> Html {
     };
     let google = matches!(&*options.load, Load::Ready(options) if options.google);
     let body = match session.status() {
-        Status::Restoring => html! { <ProgressBar label="Checking whether you're signed in…" /> },
+        Status::Restoring => progress_bar("Checking whether you're signed in…"),
         Status::SignedIn(me) => html! {
             <AcceptAsMe token={token.clone()} invite={invite.clone()} me={(**me).clone()} />
         },
@@ -112,7 +112,8 @@ pub fn AcceptInvite() -> Html {
 }
 
 fn describe(invite: &InvitePreview) -> String {
-    let roles = invite.roles.iter().map(|role| role.label().to_lowercase()).collect::<Vec<_>>();
+    let roles =
+        invite.roles.iter().map(|role| role.label().to_ascii_lowercase()).collect::<Vec<_>>();
     let as_what = match roles.as_slice() {
         [] => String::new(),
         [one] => format!(" as {} {one}", article(one)),

@@ -11,7 +11,7 @@ use crate::{
         card::Card,
         format::browser_timezone,
         new_password::{self, NewPasswordFields},
-        notice::FormError,
+        notice::form_error,
         text_field::TextField,
     },
     forms,
@@ -135,7 +135,7 @@ pub(super) fn NewAccount(props: &NewAccountProps) -> Html {
                     password_error={local_error("new").or_else(|| server_error("new_password.password"))}
                     confirmation_error={local_error("confirm")}
                 />
-                <FormError text={error.as_ref().map(|err| AttrValue::from(err.to_string()))} />
+                { form_error(error.as_ref().map(|err| AttrValue::from(err.to_string()))) }
                 <Button submit=true busy={*busy} disabled={*google_busy}>
                     { if *busy { "Creating your account…" } else { "Create account" } }
                 </Button>

@@ -12,7 +12,7 @@ use crate::{
         button::{Button, ButtonKind},
         card::Card,
         confirm::ConfirmButton,
-        notice::{FormError, NoticeKind},
+        notice::{NoticeKind, form_error},
     },
     hooks::{
         fetch::{Load, use_fetch},
@@ -100,7 +100,7 @@ pub(super) fn Google(props: &GoogleProps) -> Html {
                         { if link.busy { "Opening Google…" } else { "Link Google" } }
                     </Button>
                 }
-                <FormError text={error} />
+                { form_error(error) }
             </div>
         </Card>
     }

@@ -11,7 +11,7 @@ use crate::{
         card::Card,
         checkbox::Checkbox,
         new_password::{self, NewPasswordFields},
-        notice::{FormError, NoticeKind},
+        notice::{NoticeKind, form_error},
         text_field::TextField,
     },
     forms,
@@ -114,7 +114,7 @@ pub(super) fn Password(props: &PasswordProps) -> Html {
                     confirmation_error={local_error("confirm")} />
                 <Checkbox id="sign-out-others" label="Sign out my other sessions"
                     checked={*sign_out_others} onchange={on_others} disabled={busy} />
-                <FormError text={error.as_ref().map(|err| AttrValue::from(err.to_string()))} />
+                { form_error(error.as_ref().map(|err| AttrValue::from(err.to_string()))) }
                 <Button submit=true {busy}>{ if busy { "Saving…" } else { action } }</Button>
             </form>
         </Card>

@@ -9,7 +9,7 @@ use crate::{
     components::{
         button::Button,
         card::Card,
-        notice::{FormError, NoticeKind},
+        notice::{NoticeKind, form_error},
         select::SelectField,
         text_field::TextField,
     },
@@ -108,7 +108,7 @@ pub(super) fn Profile(props: &MeProps) -> Html {
                         disabled={*busy} value={(*payment).clone()} oninput={forms::bind(&payment)}
                         error={field_error("payment_link")} />
                 }
-                <FormError text={error.as_ref().map(|err| AttrValue::from(err.to_string()))} />
+                { form_error(error.as_ref().map(|err| AttrValue::from(err.to_string()))) }
                 <Button submit=true busy={*busy}>{ if *busy { "Saving…" } else { "Save profile" } }</Button>
             </form>
         </Card>

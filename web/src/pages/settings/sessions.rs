@@ -9,8 +9,8 @@ use crate::{
         button::{Button, ButtonKind},
         card::Card,
         format::date_time,
-        notice::{FormError, NoticeKind},
-        progress::ProgressBar,
+        notice::{NoticeKind, form_error},
+        progress::progress_bar,
         table::Table,
     },
     hooks::fetch::{Load, use_fetch},
@@ -78,10 +78,10 @@ pub(super) fn Sessions() -> Html {
     };
     html! {
         <Card title="Where you're signed in">
-            <FormError text={error.as_ref().map(|err| AttrValue::from(err.to_string()))} />
+            { form_error(error.as_ref().map(|err| AttrValue::from(err.to_string()))) }
             { match &*list.load {
-                Load::Loading => html! { <ProgressBar label="Loading sessions…" /> },
-                Load::Failed(err) => html! { <FormError text={AttrValue::from(err.to_string())} /> },
+                Load::Loading => progress_bar("Loading sessions…"),
+                Load::Failed(err) => form_error(AttrValue::from(err.to_string())),
                 Load::Ready(sessions) => html! {
                     <Table
                         caption="Your signed-in sessions, most recently used first"
