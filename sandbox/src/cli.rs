@@ -2,12 +2,16 @@
 //! `BATON_SANDBOX_*` environment variable.
 
 use std::net::SocketAddr;
+use std::time::Duration;
 
-use baton_sandbox::{GoogleSandbox, GoogleSandboxConfig, Identity};
+use baton_sandbox::garmin::{Lifetimes, seed};
+use baton_sandbox::{
+    GarminSandbox, GarminSandboxConfig, GoogleSandbox, GoogleSandboxConfig, Identity,
+};
 use clap::Parser;
 
-/// Local stand-ins for Google sign-in (and, later, Garmin Connect), for the
-/// offline demo. TEST keys and credentials only: never expose it.
+/// Local stand-ins for Google sign-in and Garmin Connect, for the offline
+/// demo. TEST keys and credentials only: never expose it.
 #[derive(Debug, Parser)]
 #[command(name = "baton-sandbox", version)]
 pub struct Args {
@@ -46,6 +50,13 @@ pub struct Args {
     /// The name of the Google account it signs in as.
     #[arg(long, env = "BATON_SANDBOX_GOOGLE_NAME", default_value = "Ada Lovelace")]
     pub google_name: String,
+    /// Where the Garmin Connect stand-in listens (SSO, DI auth and connectapi at once).
+    #[arg(long, env = "BATON_SANDBOX_GARMIN_ADDR", default_value = "127.0.0.1:9091")]
+    pub garmin_addr: SocketAddr,
+    /// How long a Garmin service ticket stays redeemable, in seconds. Garmin's
+    /// expire within seconds; the demo default leaves a person time to paste one.
+    #[arg(long, env = "BATON_SANDBOX_GARMIN_TICKET_SECS", default_value_t = 120)]
+    pub garmin_ticket_secs: u64,
 }
 
 impl Args {
@@ -61,6 +72,16 @@ impl Args {
 }
 
 impl Args {
+    /// The Garmin stand-in's configuration: the demo accounts, Garmin's
+    /// token lifetimes, and this ticket lifetime.
+    pub fn garmin_config(&self) -> GarminSandboxConfig {
+        let lifetimes = Lifetimes {
+            ticket: Duration::from_secs(self.garmin_ticket_secs),
+            ..Lifetimes::default()
+        };
+        GarminSandboxConfig { addr: self.garmin_addr, lifetimes, ..GarminSandboxConfig::default() }
+    }
+
     /// The Google account the provider approves.
     pub fn google_identity(&self) -> Identity {
         Identity {
@@ -85,4 +106,26 @@ pub fn google_settings(google: &GoogleSandbox, args: &Args) -> String {
     ]
     .map(|(name, value)| format!("{name}={value}"))
     .join("\n")
+}
+
+/// The backend's `BATON_GARMIN_*` settings for the stand-in, one
+/// `NAME=value` a line, then the demo accounts as `#` comment lines.
+pub fn garmin_settings(garmin: &GarminSandbox) -> String {
+    let base = garmin.base_url();
+    let mut lines: Vec<String> =
+        ["BATON_GARMIN_SSO_URL", "BATON_GARMIN_DIAUTH_URL", "BATON_GARMIN_API_URL"]
+            .iter()
+            .map(|name| format!("{name}={base}"))
+            .collect();
+    lines.push(format!(
+        "# Garmin demo accounts (TEST credentials); widget service {}",
+        garmin.embed_service_url()
+    ));
+    for (role, login) in
+        [("coach", seed::COACH), ("athlete", seed::ATHLETE), ("athlete, MFA", seed::MFA_ATHLETE)]
+    {
+        let mfa = login.mfa_code.map(|code| format!(", MFA code {code}")).unwrap_or_default();
+        lines.push(format!("#   {role}: {} / {}{mfa}", login.email, login.password));
+    }
+    lines.join("\n")
 }

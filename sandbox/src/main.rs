@@ -13,8 +13,9 @@ async fn main() -> std::io::Result<()> {
     let google = baton_sandbox::GoogleSandbox::start(args.google_config())?;
     google.set_identity(args.google_identity());
     println!("{}", cli::google_settings(&google, &args));
-    // The Garmin Connect stand-in starts here (and prints BATON_GARMIN_*) once it exists.
+    let garmin = baton_sandbox::GarminSandbox::start(args.garmin_config())?;
+    println!("{}", cli::garmin_settings(&garmin));
     tokio::signal::ctrl_c().await?;
-    google.shutdown().await;
+    tokio::join!(google.shutdown(), garmin.shutdown());
     Ok(())
 }
