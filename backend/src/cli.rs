@@ -75,8 +75,11 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::RotateKeys => {
             let (signing, sealing) =
                 keys::rotate(&config.keys_dir()).map_err(StartupError::from)?;
+            // The new key set is loaded now: re-seal what older keys sealed.
+            let components = components(&config).await?;
+            let resealed = components.garmin.reseal().await?;
             println!(
-                "new signing key {signing}, new sealing key {sealing}; restart every replica to use them"
+                "new signing key {signing}, new sealing key {sealing}; {resealed} Garmin link(s) re-sealed; restart every replica to use them"
             );
         }
         Command::Healthcheck => healthcheck(&config).await?,

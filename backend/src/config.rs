@@ -145,6 +145,18 @@ pub struct Config {
     #[arg(long, env = "BATON_GOOGLE_REDIRECT_URL")]
     pub google_redirect_url: Option<String>,
 
+    /// Garmin Connect's sign-in host (SSO); the sandbox in tests and the demo.
+    #[arg(long, env = "BATON_GARMIN_SSO_URL", default_value = "https://sso.garmin.com")]
+    pub garmin_sso_url: url::Url,
+
+    /// Garmin Connect's token host (DI OAuth2).
+    #[arg(long, env = "BATON_GARMIN_DIAUTH_URL", default_value = "https://diauth.garmin.com")]
+    pub garmin_diauth_url: url::Url,
+
+    /// Garmin Connect's data API host.
+    #[arg(long, env = "BATON_GARMIN_API_URL", default_value = "https://connectapi.garmin.com")]
+    pub garmin_api_url: url::Url,
+
     /// Log format; levels come from RUST_LOG.
     #[arg(long, env = "BATON_LOG_FORMAT", value_enum, default_value = "pretty")]
     pub log_format: LogFormat,
@@ -156,6 +168,13 @@ pub struct Config {
 }
 
 impl Config {
+    /// Baton's own origin (scheme, host, port), from the public URL.
+    pub fn public_origin(&self) -> String {
+        url::Url::parse(&self.public_url)
+            .map(|url| url.origin().ascii_serialization())
+            .unwrap_or_else(|_| self.public_url.trim_end_matches('/').to_owned())
+    }
+
     /// Where Google redirects to after sign-in.
     pub fn google_redirect_url(&self) -> String {
         self.google_redirect_url.clone().unwrap_or_else(|| {

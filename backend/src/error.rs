@@ -56,11 +56,22 @@ pub enum Reason {
     ServerBusy,
     DatabaseUnavailable,
     GoogleUnavailable,
+    GarminNotConnected,
+    GarminNeedsRelogin,
+    GarminSignInBlocked,
+    GarminWrongPassword,
+    GarminWrongMfaCode,
+    GarminPendingLoginUnusable,
+    GarminTicketRejected,
+    GarminTokensRejected,
+    GarminRateLimited,
+    GarminUnavailable,
+    GarminSyncRunning,
 }
 
 impl Reason {
     /// Every reason, for the tests that hold them to the proto and the SPA.
-    pub const ALL: [Reason; 24] = [
+    pub const ALL: [Reason; 35] = [
         Reason::LinkUnusable,
         Reason::AccountExists,
         Reason::InviteAddressedElsewhere,
@@ -85,6 +96,17 @@ impl Reason {
         Reason::ServerBusy,
         Reason::DatabaseUnavailable,
         Reason::GoogleUnavailable,
+        Reason::GarminNotConnected,
+        Reason::GarminNeedsRelogin,
+        Reason::GarminSignInBlocked,
+        Reason::GarminWrongPassword,
+        Reason::GarminWrongMfaCode,
+        Reason::GarminPendingLoginUnusable,
+        Reason::GarminTicketRejected,
+        Reason::GarminTokensRejected,
+        Reason::GarminRateLimited,
+        Reason::GarminUnavailable,
+        Reason::GarminSyncRunning,
     ];
 
     /// The `baton.error.v1.ErrorReason` value name: the wire string.
@@ -114,6 +136,17 @@ impl Reason {
             Reason::ServerBusy => "SERVER_BUSY",
             Reason::DatabaseUnavailable => "DATABASE_UNAVAILABLE",
             Reason::GoogleUnavailable => "GOOGLE_UNAVAILABLE",
+            Reason::GarminNotConnected => "GARMIN_NOT_CONNECTED",
+            Reason::GarminNeedsRelogin => "GARMIN_NEEDS_RELOGIN",
+            Reason::GarminSignInBlocked => "GARMIN_SIGN_IN_BLOCKED",
+            Reason::GarminWrongPassword => "GARMIN_WRONG_PASSWORD",
+            Reason::GarminWrongMfaCode => "GARMIN_WRONG_MFA_CODE",
+            Reason::GarminPendingLoginUnusable => "GARMIN_PENDING_LOGIN_UNUSABLE",
+            Reason::GarminTicketRejected => "GARMIN_TICKET_REJECTED",
+            Reason::GarminTokensRejected => "GARMIN_TOKENS_REJECTED",
+            Reason::GarminRateLimited => "GARMIN_RATE_LIMITED",
+            Reason::GarminUnavailable => "GARMIN_UNAVAILABLE",
+            Reason::GarminSyncRunning => "GARMIN_SYNC_RUNNING",
         }
     }
 
@@ -123,8 +156,26 @@ impl Reason {
             Reason::InviteAddressedElsewhere => Code::PermissionDenied,
             Reason::EmailTaken | Reason::GoogleAccountTaken => Code::AlreadyExists,
             Reason::TooManyAttempts | Reason::ServerBusy => Code::ResourceExhausted,
-            Reason::DatabaseUnavailable | Reason::GoogleUnavailable => Code::Unavailable,
+            Reason::DatabaseUnavailable
+            | Reason::GoogleUnavailable
+            | Reason::GarminRateLimited
+            | Reason::GarminUnavailable => Code::Unavailable,
+            Reason::GarminWrongPassword
+            | Reason::GarminWrongMfaCode
+            | Reason::GarminTokensRejected => Code::InvalidArgument,
+            Reason::GarminSyncRunning => Code::Aborted,
             _ => Code::FailedPrecondition,
+        }
+    }
+
+    /// The request field an INVALID_ARGUMENT reason is about, reported as a
+    /// field violation too (so forms can show it beside the field).
+    pub fn field(self) -> Option<&'static str> {
+        match self {
+            Reason::GarminWrongPassword => Some("password"),
+            Reason::GarminWrongMfaCode => Some("code"),
+            Reason::GarminTokensRejected => Some("tokens_json"),
+            _ => None,
         }
     }
 
@@ -163,6 +214,25 @@ impl Reason {
             Reason::ServerBusy => "the server is busy; try again shortly",
             Reason::DatabaseUnavailable => "the database is unavailable; try again shortly",
             Reason::GoogleUnavailable => "Google cannot be reached; try again shortly",
+            Reason::GarminNotConnected => "no Garmin Connect account is linked: connect one first",
+            Reason::GarminNeedsRelogin => {
+                "Garmin no longer accepts the stored sign-in: connect Garmin again"
+            }
+            Reason::GarminSignInBlocked => {
+                "Garmin refuses sign-in from Baton for this account: sign in in your browser or import a token file"
+            }
+            Reason::GarminWrongPassword => "Garmin rejected the email or password",
+            Reason::GarminWrongMfaCode => "Garmin rejected the code; try again",
+            Reason::GarminPendingLoginUnusable => {
+                "this Garmin sign-in has expired or was finished: start again"
+            }
+            Reason::GarminTicketRejected => {
+                "Garmin refused the sign-in ticket (used or expired): sign in at Garmin again"
+            }
+            Reason::GarminTokensRejected => "Garmin rejected these tokens",
+            Reason::GarminRateLimited => "Garmin is rate-limiting this account; try again later",
+            Reason::GarminUnavailable => "Garmin Connect cannot be reached; try again shortly",
+            Reason::GarminSyncRunning => "a sync of this Garmin account is already running",
         }
     }
 }
@@ -258,6 +328,9 @@ fn refusal(reason: Reason, retry_after: Option<Duration>) -> Status {
     );
     if let Some(delay) = retry_after {
         details.set_retry_info(Some(delay));
+    }
+    if let Some(field) = reason.field() {
+        details.add_bad_request_violation(field, reason.message());
     }
     Status::with_error_details(reason.code(), reason.message(), details)
 }

@@ -7,6 +7,7 @@ pub mod config;
 pub mod crypto;
 pub mod domain;
 pub mod error;
+pub mod garmin;
 pub mod google;
 pub mod grpc;
 pub mod service;

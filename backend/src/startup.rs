@@ -25,6 +25,7 @@ use crate::{
     clock::{Clock, SystemClock},
     config::Config,
     crypto::{AccessTokens, CryptoError, KeyRing, PageTokens, PasswordHasher, Sealer},
+    garmin::{GarminClient, GarminConfig},
     google::{GoogleClient, GoogleConfig},
     grpc::{
         AuthApi, GarminApi, SharingApi, UserApi,
@@ -32,8 +33,8 @@ use crate::{
         panic_guard,
     },
     service::{
-        AuditService, AuthService, Context, LoginThrottle, Retention, Revocations, RosterService,
-        Settings, ShowLinkOnly, ThrottleSettings, UserService,
+        AuditService, AuthService, Context, GarminService, LoginThrottle, Retention, Revocations,
+        RosterService, Settings, ShowLinkOnly, ThrottleSettings, UserService,
     },
     store::Db,
     telemetry,
@@ -76,6 +77,7 @@ pub struct Components {
     pub users: UserService,
     pub roster: RosterService,
     pub audit: AuditService,
+    pub garmin: GarminService,
     pub revocations: Revocations,
     pub retention: Retention,
 }
@@ -118,12 +120,13 @@ impl Components {
             clock,
             hasher,
             access_tokens,
-            sealer: Sealer::new(keys.sealing.clone()),
+            sealer: Sealer::reloading(keys.sealing.clone(), config.keys_dir()),
             pages: PageTokens::new(keys.sealing),
             revocations: revocations.clone(),
             throttle,
             notifier: Arc::new(ShowLinkOnly),
             google: google_client(config)?,
+            garmin: garmin_client(config)?,
             settings: Arc::new(Settings {
                 public_url: config.public_url.clone(),
                 self_signup: config.self_signup,
@@ -136,11 +139,22 @@ impl Components {
             auth: AuthService::new(context.clone()),
             users: UserService::new(context.clone()),
             roster: RosterService::new(context.clone()),
-            audit: AuditService::new(context),
+            audit: AuditService::new(context.clone()),
+            garmin: GarminService::new(context),
             revocations,
             retention,
         })
     }
+}
+
+/// The Garmin Connect client, pointed at the configured hosts.
+fn garmin_client(config: &Config) -> Result<GarminClient, StartupError> {
+    let mut garmin = GarminConfig::garmin(config.public_origin())
+        .map_err(|error| StartupError::Config(format!("Garmin: {error}")))?;
+    garmin.sso_url = config.garmin_sso_url.clone();
+    garmin.diauth_url = config.garmin_diauth_url.clone();
+    garmin.api_url = config.garmin_api_url.clone();
+    GarminClient::new(garmin).map_err(|error| StartupError::Config(format!("Garmin: {error}")))
 }
 
 /// The Google relying party, when an issuer and client id are configured.
@@ -194,7 +208,9 @@ impl Application {
                 components.roster.clone(),
                 components.audit.clone(),
             ))))
-            .add_service(limits(GarminServiceServer::new(GarminApi)))
+            .add_service(limits(GarminServiceServer::new(GarminApi::new(
+                components.garmin.clone(),
+            ))))
             .add_service(limits(SharingServiceServer::new(SharingApi)));
         if config.reflection {
             builder.add_service(reflection_v1()?).add_service(reflection_v1alpha()?);
@@ -212,8 +228,13 @@ impl Application {
         }
         // A panic anywhere below becomes INTERNAL with a correlation id (the
         // safety net; no input is meant to reach one).
-        let routes =
-            Routes::from(grpc.fallback_service(spa_service(&config.web_dir)).layer(panic_guard()));
+        let sso_origin = config.garmin_sso_url.origin().ascii_serialization();
+        let spa = spa_service(&config.web_dir, &sso_origin).map_err(|_| {
+            StartupError::Config(format!(
+                "BATON_GARMIN_SSO_URL: {sso_origin} is not a valid origin"
+            ))
+        })?;
+        let routes = Routes::from(grpc.fallback_service(spa).layer(panic_guard()));
 
         let listener = TcpListener::bind(config.listen_addr)
             .await

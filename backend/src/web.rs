@@ -15,7 +15,9 @@
 use std::{convert::Infallible, path::Path};
 
 use axum::{body::Body, response::IntoResponse};
-use http::{HeaderName, HeaderValue, Request, Response, StatusCode, header};
+use http::{
+    HeaderName, HeaderValue, Request, Response, StatusCode, header, header::InvalidHeaderValue,
+};
 use tower::{ServiceBuilder, ServiceExt, service_fn, util::BoxCloneSyncService};
 use tower_http::{
     services::{ServeDir, ServeFile},
@@ -23,10 +25,17 @@ use tower_http::{
 };
 
 /// What the SPA may load: its own scripts (and wasm compilation), styles and
-/// API; images from anywhere secure (avatars); nothing may frame it.
-const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
-     style-src 'self'; img-src 'self' https: data:; connect-src 'self'; font-src 'self'; \
-     object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+/// API; images from anywhere secure (avatars); Garmin's sign-in widget from
+/// the configured SSO origin, and nothing else, in a frame; nothing may
+/// frame the SPA itself.
+fn content_security_policy(garmin_sso_origin: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
+         img-src 'self' https: data:; connect-src 'self' {garmin_sso_origin}; \
+         frame-src {garmin_sso_origin}; font-src 'self'; object-src 'none'; base-uri 'none'; \
+         form-action 'self'; frame-ancestors 'none'"
+    )
+}
 
 /// For files named after their content: a new release has new names.
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
@@ -41,12 +50,16 @@ const HASH_LEN: usize = 16;
 pub type SpaService = BoxCloneSyncService<Request<Body>, Response<Body>, Infallible>;
 
 /// Files under `dir`, with `index.html` for any other path.
-pub fn spa_service(dir: &Path) -> SpaService {
+///
+/// # Errors
+/// `garmin_sso_origin` cannot be part of a header.
+pub fn spa_service(dir: &Path, garmin_sso_origin: &str) -> Result<SpaService, InvalidHeaderValue> {
+    let policy = HeaderValue::try_from(content_security_policy(garmin_sso_origin))?;
     let assets = ServeDir::new(dir).precompressed_br().precompressed_gzip();
     let index = ServeFile::new(dir.join("index.html")).precompressed_br().precompressed_gzip();
     let pages = assets.clone().append_index_html_on_directories(true).fallback(index);
     let with_headers = ServiceBuilder::new()
-        .layer(header("content-security-policy", CONTENT_SECURITY_POLICY))
+        .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, policy))
         .layer(header("x-content-type-options", "nosniff"))
         .layer(header("x-frame-options", "DENY"))
         .layer(header("referrer-policy", "no-referrer"))
@@ -82,7 +95,7 @@ pub fn spa_service(dir: &Path) -> SpaService {
             Ok(response)
         }
     });
-    BoxCloneSyncService::new(service)
+    Ok(BoxCloneSyncService::new(service))
 }
 
 /// Whether the path names a bundle file by its content:

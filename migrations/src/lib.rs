@@ -16,6 +16,8 @@ mod m20261202_000009_sign_in_recency;
 mod m20261202_000010_invite_roles;
 mod m20261202_000011_seal_idempotency_replies;
 mod m20261202_000012_retention_indexes;
+mod m20261202_000013_create_garmin_accounts;
+mod m20261202_000014_create_workouts;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -36,6 +38,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000010_invite_roles::Migration),
             Box::new(m20261202_000011_seal_idempotency_replies::Migration),
             Box::new(m20261202_000012_retention_indexes::Migration),
+            Box::new(m20261202_000013_create_garmin_accounts::Migration),
+            Box::new(m20261202_000014_create_workouts::Migration),
         ]
     }
 }

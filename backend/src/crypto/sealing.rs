@@ -1,5 +1,10 @@
 //! Sealing secrets at rest (Garmin tokens) with XChaCha20-Poly1305.
 
+use std::{
+    path::PathBuf,
+    sync::{Arc, RwLock},
+};
+
 use chacha20poly1305::XNonce;
 use chacha20poly1305::aead::{Aead, Payload};
 
@@ -22,20 +27,37 @@ pub struct Sealed {
 ///
 /// The AAD binds a sealed value to its context (SECURITY.md: user id +
 /// purpose), so a blob copied to another row or purpose does not open.
+///
+/// A value sealed with a key this process does not know (another replica
+/// ran `baton rotate-keys` and re-sealed it) makes the sealer re-read the
+/// key directory once, so replicas keep opening rows until they restart.
 #[derive(Debug, Clone)]
 pub struct Sealer {
-    keys: SealingKeys,
+    keys: Arc<RwLock<SealingKeys>>,
+    /// Where the key sets live, for re-reading; None for a fixed set.
+    dir: Option<PathBuf>,
 }
 
 impl Sealer {
-    /// A sealer over `keys`.
+    /// A sealer over `keys`, fixed.
     pub fn new(keys: SealingKeys) -> Self {
-        Self { keys }
+        Self { keys: Arc::new(RwLock::new(keys)), dir: None }
+    }
+
+    /// A sealer over `keys`, read from `dir`, re-read when a value names a
+    /// newer key.
+    pub fn reloading(keys: SealingKeys, dir: PathBuf) -> Self {
+        Self { keys: Arc::new(RwLock::new(keys)), dir: Some(dir) }
+    }
+
+    fn keys(&self) -> std::sync::RwLockReadGuard<'_, SealingKeys> {
+        self.keys.read().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Encrypts `plaintext` under the newest key with a fresh random nonce.
     pub fn seal(&self, plaintext: &[u8], aad: &[u8]) -> Result<Sealed, CryptoError> {
-        let (key_id, key) = self.keys.current();
+        let keys = self.keys();
+        let (key_id, key) = keys.current();
         let nonce: [u8; NONCE_LEN] = os_random().map_err(|_| CryptoError::Seal)?;
         let ciphertext = key
             .cipher
@@ -49,10 +71,12 @@ impl Sealer {
 
     /// Decrypts `blob` sealed under `key_id` with the same `aad`.
     pub fn open(&self, key_id: &str, blob: &[u8], aad: &[u8]) -> Result<Vec<u8>, CryptoError> {
-        let key = self
-            .keys
-            .get(key_id)
-            .ok_or_else(|| CryptoError::UnknownSealingKey(key_id.to_owned()))?;
+        if !self.keys().contains(key_id) {
+            self.reload()?;
+        }
+        let keys = self.keys();
+        let key =
+            keys.get(key_id).ok_or_else(|| CryptoError::UnknownSealingKey(key_id.to_owned()))?;
         if blob.len() < NONCE_LEN + TAG_LEN {
             return Err(CryptoError::Open);
         }
@@ -61,15 +85,23 @@ impl Sealer {
         key.cipher.decrypt(&nonce, Payload { msg: ciphertext, aad }).map_err(|_| CryptoError::Open)
     }
 
+    /// Re-reads the key set from its directory (when it has one).
+    fn reload(&self) -> Result<(), CryptoError> {
+        let Some(dir) = &self.dir else { return Ok(()) };
+        let ring = super::KeyRing::load(dir)?;
+        *self.keys.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = ring.sealing;
+        Ok(())
+    }
+
     /// Whether `key_id` is the newest key; rows sealed with another key
     /// should be re-sealed.
     pub fn is_current(&self, key_id: &str) -> bool {
-        self.keys.current_id() == key_id
+        self.keys().current_id() == key_id
     }
 
     /// The id new seals get.
-    pub fn current_key_id(&self) -> &str {
-        self.keys.current_id()
+    pub fn current_key_id(&self) -> String {
+        self.keys().current_id().to_owned()
     }
 }
 
@@ -176,5 +208,20 @@ mod tests {
         // The keys really differ: the old key cannot open the new seal.
         let result = before.open(&old.key_id, &resealed.blob, AAD);
         assert!(matches!(result, Err(CryptoError::Open)));
+    }
+
+    #[test]
+    fn a_replica_with_the_old_key_set_opens_values_sealed_after_a_rotation() {
+        let dir = tempfile::tempdir().unwrap();
+        let ring = KeyRing::load_or_generate(dir.path()).unwrap();
+        let running = Sealer::reloading(ring.sealing, dir.path().to_path_buf());
+        rotate(dir.path()).unwrap();
+        let rotated = Sealer::new(KeyRing::load(dir.path()).unwrap().sealing);
+        let resealed = rotated.seal(b"garmin-oauth-token", AAD).unwrap();
+        assert_eq!(
+            running.open(&resealed.key_id, &resealed.blob, AAD).unwrap(),
+            b"garmin-oauth-token"
+        );
+        assert!(running.is_current(&resealed.key_id), "it now seals with the new key too");
     }
 }

@@ -5,6 +5,7 @@
 mod audit;
 mod client;
 mod email;
+mod garmin;
 mod idempotency;
 mod one_time_token;
 mod paging;
@@ -17,6 +18,9 @@ mod user;
 pub use audit::{AuditEvent, AuditFilter, AuditRecord};
 pub use client::ClientInfo;
 pub use email::Email;
+pub use garmin::{
+    CachedWorkout, ConnectMethod, GarminLink, LinkStatus, WorkoutFilter, WorkoutSort,
+};
 pub use idempotency::IdempotencyKey;
 pub use one_time_token::{InviteState, OneTimeToken, Purpose};
 pub use paging::{Page, PageRequest, PageScope};

@@ -10,6 +10,7 @@ use super::{notifier::Notifier, revocations::Revocations, throttle::LoginThrottl
 use crate::{
     clock::Clock,
     crypto::{AccessTokens, PageTokens, PasswordHasher, Sealer},
+    garmin::GarminClient,
     google::GoogleClient,
     store::Db,
 };
@@ -47,5 +48,6 @@ pub struct Context {
     pub notifier: Arc<dyn Notifier>,
     /// None when Google sign-in is not configured.
     pub google: Option<GoogleClient>,
+    pub garmin: GarminClient,
     pub settings: Arc<Settings>,
 }

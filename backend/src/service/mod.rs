@@ -9,6 +9,7 @@ mod audit;
 mod auth;
 mod caller;
 mod context;
+mod garmin;
 mod google;
 mod idempotency;
 mod invites;
@@ -28,6 +29,10 @@ pub use audit::{AuditEntry, AuditService};
 pub use auth::{AuthService, IssuedTokens, SESSION_LIFETIME, SignInOptions};
 pub use caller::Caller;
 pub use context::{Context, Settings};
+pub use garmin::{
+    ConnectionState, GarminService, PasswordConnect, PendingMfa, SyncEvent, SyncOutcome,
+    SyncSummary, TicketOrigin, WorkoutDetail,
+};
 pub use google::{GoogleAuthorization, GooglePurpose};
 pub use idempotency::REPLAY_WINDOW;
 pub use invites::{InvitePreview, NewAccountDetails};

@@ -12,15 +12,16 @@ use super::idempotency::REPLAY_WINDOW;
 use crate::{
     clock::Clock,
     error::Result,
-    store::{Db, google_logins, idempotency, one_time_tokens, sessions, throttle},
+    store::{Db, garmin_sign_ins, google_logins, idempotency, one_time_tokens, sessions, throttle},
 };
 
 /// How often the purge runs.
 pub const PURGE_INTERVAL: StdDuration = StdDuration::from_secs(60 * 60);
 /// The advisory lock the purging replica holds ("purge" in ASCII).
 const PURGE_LOCK: i64 = 0x0070_7572_6765;
-/// Kept this long after they end, for people looking back.
-const GOOGLE_FLOW_RETENTION: Duration = Duration::days(1);
+/// Kept this long after they end, for people looking back (sign-in flows:
+/// Google's and Garmin's pending MFA sign-ins).
+const FLOW_RETENTION: Duration = Duration::days(1);
 const FAILURE_RETENTION: Duration = Duration::days(1);
 const ENDED_LINK_RETENTION: Duration = Duration::days(30);
 const ENDED_SESSION_RETENTION: Duration = Duration::days(30);
@@ -33,6 +34,7 @@ pub struct Purged {
     pub sessions_and_refresh_tokens: u64,
     pub one_time_tokens: u64,
     pub idempotency_keys: u64,
+    pub garmin_sign_ins: u64,
 }
 
 /// The periodic purge; cheap to clone.
@@ -52,7 +54,7 @@ impl Retention {
         let now = self.clock.now();
         let Some(txn) = self.db.begin_exclusive(PURGE_LOCK).await? else { return Ok(None) };
         let purged = Purged {
-            google_logins: google_logins::purge(&txn, now - GOOGLE_FLOW_RETENTION).await?,
+            google_logins: google_logins::purge(&txn, now - FLOW_RETENTION).await?,
             login_attempts: throttle::purge(&txn, now - FAILURE_RETENTION, now).await?,
             // Refresh tokens go as soon as their session has ended: a
             // replayed one then matches nothing and is refused anyway.
@@ -60,6 +62,7 @@ impl Retention {
                 .await?,
             one_time_tokens: one_time_tokens::purge(&txn, now - ENDED_LINK_RETENTION).await?,
             idempotency_keys: idempotency::purge(&txn, now - REPLAY_WINDOW).await?,
+            garmin_sign_ins: garmin_sign_ins::purge(&txn, now - FLOW_RETENTION).await?,
         };
         txn.commit().await?;
         Ok(Some(purged))

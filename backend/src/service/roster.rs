@@ -13,12 +13,12 @@ use super::{
 use crate::{
     crypto::{new_opaque_token, token_digest},
     domain::{
-        AuditEvent, ClientInfo, Email, IdempotencyKey, InviteState, OneTimeToken, PageRequest,
-        PageScope, Purpose, Role, User,
+        AuditEvent, ClientInfo, Email, IdempotencyKey, InviteState, LinkStatus, OneTimeToken,
+        PageRequest, PageScope, Purpose, Role, User,
     },
     error::{Error, Reason, Result},
     store::{
-        Connection, audit,
+        Connection, audit, garmin_accounts,
         one_time_tokens::{self, NewToken, PendingScope},
         roster, users,
     },
@@ -48,6 +48,9 @@ fn state_name(state: Option<InviteState>) -> &'static str {
 pub struct Linked {
     pub user: User,
     pub linked_at: DateTime<Utc>,
+    /// Their Garmin link's health as last recorded (None: not connected).
+    /// Filled for a coach's athletes only; never calls Garmin.
+    pub garmin: Option<LinkStatus>,
 }
 
 /// Roster use cases.
@@ -270,11 +273,17 @@ impl RosterService {
                 .then(a.user.id.cmp(&b.user.id))
         });
         let page = cursor.page;
-        let rows: Vec<Linked> = linked
+        let mut rows: Vec<Linked> = linked
             .into_iter()
             .skip(usize::try_from(page.offset).unwrap_or(usize::MAX))
             .take(usize::try_from(page.fetch_limit()).unwrap_or(usize::MAX))
             .collect();
+        let ids: Vec<Uuid> = rows.iter().map(|row| row.user.id).collect();
+        let links = garmin_accounts::find_many(db, &ids).await?;
+        for row in &mut rows {
+            row.garmin =
+                links.iter().find(|link| link.user_id == row.user.id).map(|link| link.status);
+        }
         Ok(cursor.finish(rows))
     }
 
@@ -387,7 +396,7 @@ impl RosterService {
             .into_iter()
             .filter_map(|(id, linked_at)| {
                 let user = people.iter().find(|user| user.id == id && user.active)?.clone();
-                Some(Linked { user, linked_at })
+                Some(Linked { user, linked_at, garmin: None })
             })
             .collect())
     }

@@ -17,10 +17,11 @@ use crate::{
     },
     error::{Error, Reason, Result},
     store::{
-        audit, google_logins,
+        audit, garmin_accounts, garmin_sign_ins, google_logins,
         one_time_tokens::{self, NewToken, PendingScope},
         roster, sessions,
         users::{self, NewUser, UserChanges},
+        workouts,
     },
 };
 
@@ -71,6 +72,9 @@ pub struct Overview {
     pub inactive_users: u64,
     pub pending_invites: u64,
     pub active_sessions: u64,
+    /// Garmin links that work, and those needing attention.
+    pub garmin_connected: u64,
+    pub garmin_attention: u64,
 }
 
 /// Profile and administration use cases.
@@ -322,6 +326,10 @@ impl UserService {
         one_time_tokens::revoke_pending(&txn, scope, now).await?;
         one_time_tokens::remove_for_user(&txn, user_id).await?;
         google_logins::remove_for_user(&txn, user_id).await?;
+        // Their Garmin tokens and cached workouts go with them.
+        garmin_accounts::delete(&txn, user_id).await?;
+        garmin_sign_ins::remove_for_user(&txn, user_id).await?;
+        workouts::remove_all(&txn, user_id).await?;
         users::scrub(&txn, user_id, now).await?;
         let deleted = AuditEvent::new("user.deleted", now)
             .actor(admin.id())
@@ -420,7 +428,10 @@ impl UserService {
         let total_users = users::count(db, &UserFilter::default()).await?;
         let inactive_users =
             users::count(db, &UserFilter { active: Some(false), ..UserFilter::default() }).await?;
+        let (garmin_connected, garmin_attention) = garmin_accounts::counts(db).await?;
         Ok(Overview {
+            garmin_connected,
+            garmin_attention,
             total_users,
             athletes: users::count_with_role(db, Role::Athlete).await?,
             coaches: users::count_with_role(db, Role::Coach).await?,

@@ -8,6 +8,8 @@
 
 pub mod audit;
 mod entity;
+pub mod garmin_accounts;
+pub mod garmin_sign_ins;
 pub mod google_logins;
 pub mod idempotency;
 pub mod one_time_tokens;
@@ -15,6 +17,7 @@ pub mod roster;
 pub mod sessions;
 pub mod throttle;
 pub mod users;
+pub mod workouts;
 
 use std::time::Duration;
 
@@ -89,6 +92,12 @@ impl Db {
     /// Starts a write transaction (on SQLite, on the single writer connection).
     pub async fn begin(&self) -> Result<DatabaseTransaction, DbErr> {
         self.write.begin().await
+    }
+
+    /// Whether transactions can hold row locks (PostgreSQL) — on SQLite the
+    /// single writer serializes instead.
+    pub fn locks_rows(&self) -> bool {
+        self.write.get_database_backend() == DbBackend::Postgres
     }
 
     /// Starts a write transaction that holds the lock `name` until it ends,

@@ -113,6 +113,7 @@ pub struct TestApp {
     pub clock: ManualClock,
     pub components: Components,
     pub storage: Arc<TestStorage>,
+    config: Config,
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<JoinHandle<Result<(), StartupError>>>,
     root: tokio::sync::OnceCell<TestUser>,
@@ -146,6 +147,11 @@ impl TestApp {
             google_client_id: None,
             google_client_secret: None,
             google_redirect_url: None,
+            // Nothing listens here: tests that talk to Garmin start the
+            // sandbox and point these at it.
+            garmin_sso_url: "http://127.0.0.1:9".parse().unwrap(),
+            garmin_diauth_url: "http://127.0.0.1:9".parse().unwrap(),
+            garmin_api_url: "http://127.0.0.1:9".parse().unwrap(),
             log_format: LogFormat::Pretty,
             hash_params: HashParams::TESTING,
         }
@@ -163,7 +169,15 @@ impl TestApp {
     ) -> Self {
         let mut config = Self::config(&storage);
         adjust(&mut config);
-        let app = Application::build_with_clock(config, Arc::new(clock.clone()))
+        Self::start_configured(storage, clock, config).await
+    }
+
+    async fn start_configured(
+        storage: Arc<TestStorage>,
+        clock: ManualClock,
+        config: Config,
+    ) -> Self {
+        let app = Application::build_with_clock(config.clone(), Arc::new(clock.clone()))
             .await
             .expect("server builds");
         let addr = app.local_addr();
@@ -177,18 +191,20 @@ impl TestApp {
             clock,
             components,
             storage,
+            config,
             shutdown: Some(tx),
             server: Some(server),
             root: tokio::sync::OnceCell::new(),
         }
     }
 
-    /// Stops this server and starts another on the same data and clock.
+    /// Stops this server and starts another on the same data, clock and
+    /// configuration.
     pub async fn restart(mut self) -> Self {
-        let storage = self.storage.clone();
-        let clock = self.clock.clone();
+        let (storage, clock, config) =
+            (self.storage.clone(), self.clock.clone(), self.config.clone());
         self.stop().await;
-        Self::start(storage, clock).await
+        Self::start_configured(storage, clock, config).await
     }
 
     /// Signals shutdown and waits for the server to finish.

@@ -172,7 +172,7 @@ impl Hostile {
 }
 
 /// Sends one grpc-web call and returns its gRPC status code.
-async fn call(
+pub async fn call(
     client: &reqwest::Client,
     app: &TestApp,
     path: &str,

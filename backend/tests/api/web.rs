@@ -121,6 +121,16 @@ async fn spa_responses_carry_the_security_headers() {
         assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval'"), "{csp}");
         assert!(!csp.contains("unsafe-inline"), "{csp}");
         assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+        // Garmin's sign-in widget, from exactly the configured SSO origin.
+        let directive = |name: &str| {
+            csp.split(';')
+                .map(str::trim)
+                .find(|d| d.starts_with(name))
+                .unwrap_or_default()
+                .to_owned()
+        };
+        assert_eq!(directive("frame-src"), "frame-src http://127.0.0.1:9", "{csp}");
+        assert_eq!(directive("connect-src"), "connect-src 'self' http://127.0.0.1:9", "{csp}");
         assert_eq!(header("x-content-type-options").as_deref(), Some("nosniff"));
         assert_eq!(header("referrer-policy").as_deref(), Some("no-referrer"));
     }

@@ -3,6 +3,8 @@
 
 pub mod audit_log;
 pub mod coach_athletes;
+pub mod garmin_accounts;
+pub mod garmin_sign_ins;
 pub mod google_logins;
 pub mod idempotency_keys;
 pub mod login_attempts;
@@ -12,3 +14,4 @@ pub mod refresh_tokens;
 pub mod sessions;
 pub mod user_roles;
 pub mod users;
+pub mod workouts;

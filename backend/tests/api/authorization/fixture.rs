@@ -9,9 +9,14 @@ use std::sync::{
 use baton::clock::ManualClock;
 use baton_proto::{
     auth::v1::{self as auth, auth_service_client::AuthServiceClient},
+    garmin::v1::{self as garmin, garmin_service_client::GarminServiceClient},
     user::v1::{self as user, Role, user_service_client::UserServiceClient},
 };
-use baton_sandbox::{GoogleSandbox, GoogleSandboxConfig, Identity};
+use baton_sandbox::{
+    GarminAccount, GarminSandbox, GarminSandboxConfig, GoogleSandbox, GoogleSandboxConfig,
+    Identity, garmin::seed,
+};
+use serde_json::Value;
 use tonic::{Request, transport::Channel};
 
 use super::table::Who;
@@ -46,8 +51,19 @@ pub(super) struct Fixture {
     pub(super) demoted_invite_id: String,
     /// The Google provider the server signs in with.
     pub(super) google: GoogleSandbox,
+    /// Garmin Connect, where each live fixture account has a Garmin
+    /// account of its own (see [`Fixture::garmin_email`]) with one workout,
+    /// linked and synced.
+    pub(super) garmin: GarminSandbox,
+    /// A Garmin sign-in `other_athlete` started that waits for its MFA code.
+    pub(super) others_pending_login: String,
     next_email: AtomicUsize,
 }
+
+/// Every fixture Garmin account's password.
+pub(super) const GARMIN_PASSWORD: &str = "matrix garmin password";
+/// The MFA code of the fixture's Garmin account with MFA.
+const GARMIN_MFA_CODE: &str = "246810";
 
 impl Fixture {
     pub(super) async fn new() -> Self {
@@ -62,11 +78,17 @@ impl Fixture {
             google.client_id().to_owned(),
             google.client_secret().to_owned(),
         );
+        let garmin = GarminSandbox::start(GarminSandboxConfig::default())
+            .expect("the Garmin sandbox starts");
+        let garmin_url: url::Url = garmin.base_url().parse().expect("a URL");
         let storage = Arc::new(TestStorage::new().await);
         let app = TestApp::start_with(storage, ManualClock::new(chrono::Utc::now()), |config| {
             config.google_issuer = Some(issuer);
             config.google_client_id = Some(client_id);
             config.google_client_secret = Some(secret.into());
+            config.garmin_sso_url = garmin_url.clone();
+            config.garmin_diauth_url = garmin_url.clone();
+            config.garmin_api_url = garmin_url;
         })
         .await;
         let channel = app.channel().await;
@@ -93,6 +115,11 @@ impl Fixture {
         for gone in [&deactivated.access_token, &revoked.access_token] {
             app.wait_until_refused(gone).await;
         }
+        let template = garmin.workouts(seed::ATHLETE.email).swap_remove(0);
+        for user in [&athlete, &coach, &admin, &demoted, &other_athlete, &demoted_athlete] {
+            link_garmin(&channel, &garmin, user, &template).await;
+        }
+        let others_pending_login = pending_mfa_login(&channel, &garmin, &other_athlete).await;
 
         Self {
             app,
@@ -109,6 +136,8 @@ impl Fixture {
             demoted_athlete,
             demoted_invite_id,
             google,
+            garmin,
+            others_pending_login,
             next_email: AtomicUsize::new(1),
         }
     }
@@ -165,6 +194,22 @@ impl Fixture {
         matches!(who, Who::Deactivated | Who::Revoked)
     }
 
+    /// The Garmin account of `user` (its password is [`GARMIN_PASSWORD`]).
+    pub(super) fn garmin_email(user: &TestUser) -> String {
+        format!("garmin.{}", user.email)
+    }
+
+    pub(super) fn garmin_client(&self) -> GarminServiceClient<Channel> {
+        GarminServiceClient::new(self.channel.clone())
+    }
+
+    /// The id of `user`'s one cached workout.
+    pub(super) async fn workout_of(&self, user: &TestUser) -> String {
+        let request = bearer(garmin::ListWorkoutsRequest::default(), &user.access_token);
+        let listed = self.garmin_client().list_workouts(request).await.expect("ListWorkouts");
+        listed.into_inner().workouts.swap_remove(0).id
+    }
+
     /// An address nobody has used yet.
     pub(super) fn email(&self) -> String {
         format!("person{}@example.com", self.next_email.fetch_add(1, Ordering::Relaxed))
@@ -213,6 +258,38 @@ impl Fixture {
         let sessions = self.auth().list_sessions(request).await.expect("ListSessions");
         let sessions = sessions.into_inner().sessions;
         sessions.into_iter().find(|session| session.current).expect("a current session").id
+    }
+}
+
+/// Gives `user` a Garmin account holding `workout`, links it through a
+/// browser ticket and syncs it.
+async fn link_garmin(channel: &Channel, sandbox: &GarminSandbox, user: &TestUser, workout: &Value) {
+    let email = Fixture::garmin_email(user);
+    sandbox.add_account(GarminAccount::new(&email, GARMIN_PASSWORD, "Matrix Garmin"));
+    sandbox.add_workout(&email, workout).expect("a workout Garmin takes");
+    let mut client = GarminServiceClient::new(channel.clone());
+    let ticket = sandbox.issue_widget_ticket(&email).expect("the account");
+    let request =
+        garmin::ConnectWithTicketRequest { ticket, source: garmin::TicketSource::Browser as i32 };
+    client.connect_with_ticket(bearer(request, &user.access_token)).await.expect("linked");
+    let request = bearer(garmin::SyncWorkoutsRequest { force: false }, &user.access_token);
+    let mut events = client.sync_workouts(request).await.expect("a sync").into_inner();
+    while events.message().await.expect("sync events").is_some() {}
+}
+
+/// A password sign-in by `user` to a Garmin account with MFA, waiting for
+/// the code: its pending-login id.
+async fn pending_mfa_login(channel: &Channel, sandbox: &GarminSandbox, user: &TestUser) -> String {
+    let email = format!("garmin.mfa.{}", user.email);
+    sandbox.add_account(
+        GarminAccount::new(&email, GARMIN_PASSWORD, "Matrix MFA").with_mfa(GARMIN_MFA_CODE),
+    );
+    let request = garmin::ConnectRequest { email, password: GARMIN_PASSWORD.to_owned() };
+    let mut client = GarminServiceClient::new(channel.clone());
+    let reply = client.connect(bearer(request, &user.access_token)).await.expect("Connect");
+    match reply.into_inner().result {
+        Some(garmin::connect_response::Result::MfaRequired(pending)) => pending.pending_login_id,
+        other => panic!("expected an MFA challenge, got {other:?}"),
     }
 }
 

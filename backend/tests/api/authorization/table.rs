@@ -72,6 +72,16 @@ const UNIMPLEMENTED: Option<Code> = Some(Code::Unimplemented);
 /// No such cell (an anonymous caller has nothing of their own to sign in with).
 const NA: Option<Code> = None;
 
+/// Rows for RPCs any live account may call on its own data: the answer for
+/// every signed-in column, refusals for the anonymous and dead tokens.
+const fn signed_in(code: Option<Code>) -> [Option<Code>; 7] {
+    [UNAUTHENTICATED, code, code, code, UNAUTHENTICATED, UNAUTHENTICATED, code]
+}
+const SIGNED_IN_OK: [Option<Code>; 7] = signed_in(OK);
+const SIGNED_IN_INVALID: [Option<Code>; 7] = signed_in(INVALID);
+const SIGNED_IN_NOT_FOUND: [Option<Code>; 7] = signed_in(NOT_FOUND);
+const SIGNED_IN_PRECONDITION: [Option<Code>; 7] = signed_in(PRECONDITION);
+
 /// An RPC (with a variant after `/`), whose data, and the answers for the
 /// columns anonymous, athlete, coach, admin, deactivated, revoked session,
 /// demoted coach.
@@ -396,12 +406,37 @@ pub(super) const MATRIX: &[Row] = &[
         Invalid,
         [UNAUTHENTICATED, DENIED, DENIED, INVALID, UNAUTHENTICATED, UNAUTHENTICATED, DENIED],
     ),
+    // GarminService: any role, only ever the caller's own Garmin link. Each
+    // live fixture account has a linked Garmin account with one workout.
+    ("GetConnection", Unowned, SIGNED_IN_OK),
+    ("ListWorkouts", Own, SIGNED_IN_OK),
+    ("ListWorkouts", Invalid, SIGNED_IN_INVALID),
+    ("GetWorkout", Own, SIGNED_IN_OK),
+    // Nobody's workout is visible here, not even a linked coach's: athletes
+    // see shared workouts through SharingService.
+    ("GetWorkout", Linked, SIGNED_IN_NOT_FOUND),
+    ("GetWorkout", Others, SIGNED_IN_NOT_FOUND),
+    ("GetWorkout", Unknown, SIGNED_IN_NOT_FOUND),
+    ("GetWorkout", Invalid, SIGNED_IN_INVALID),
+    ("SyncWorkouts", Own, SIGNED_IN_OK),
+    // Own: the caller's own Garmin account, linked again.
+    ("Connect", Own, SIGNED_IN_OK),
+    ("Connect", Invalid, SIGNED_IN_INVALID),
+    ("ConnectWithTicket", Own, SIGNED_IN_OK),
+    ("ConnectWithTicket", Unknown, SIGNED_IN_PRECONDITION),
+    ("ConnectWithTicket", Invalid, SIGNED_IN_INVALID),
+    ("ImportTokens", Own, SIGNED_IN_OK),
+    ("ImportTokens", Invalid, SIGNED_IN_INVALID),
+    // Others: a sign-in another user started, waiting for its MFA code.
+    ("SubmitMfaCode", Others, SIGNED_IN_PRECONDITION),
+    ("SubmitMfaCode", Unknown, SIGNED_IN_PRECONDITION),
+    ("SubmitMfaCode", Invalid, SIGNED_IN_INVALID),
+    ("Disconnect", Unowned, SIGNED_IN_OK),
     // Not built yet: these rows change when they are.
     ("ExportData", Unowned, [UNIMPLEMENTED; 7]),
     ("ImportData", Unowned, [UNIMPLEMENTED; 7]),
     ("ListNotifications", Unowned, [UNIMPLEMENTED; 7]),
     ("MarkNotificationsRead", Unowned, [UNIMPLEMENTED; 7]),
-    ("GarminService.GetConnection", Unowned, [NA, UNIMPLEMENTED, NA, NA, NA, NA, UNIMPLEMENTED]),
     ("SharingService.ListOutgoingShares", Unowned, [NA, NA, UNIMPLEMENTED, NA, NA, NA, NA]),
     (
         "DeleteUser",

@@ -4,10 +4,10 @@
 //! the status.
 
 mod auth_service;
+mod garmin_service;
 mod user_service;
 
 use baton_proto::{
-    garmin::v1::{self as garmin, garmin_service_client::GarminServiceClient},
     sharing::v1::{self as sharing, sharing_service_client::SharingServiceClient},
     user::v1 as user,
 };
@@ -23,6 +23,10 @@ use auth_service::{
     get_sign_in_options, link_google, list_sessions, login, logout, reauthenticate,
     reauthenticate_with_google, refresh, reset_password, revoke_session, sign_up,
     start_google_sign_in, unlink_google,
+};
+use garmin_service::{
+    connect, connect_with_ticket, disconnect, get_connection, get_workout, import_tokens,
+    list_workouts, submit_mfa_code, sync_workouts,
 };
 use user_service::{
     create_user, delete_user, get_me, get_my_coaches, get_overview, invite_athlete,
@@ -89,6 +93,15 @@ pub(super) async fn call(f: &Fixture, cell: Cell) -> Answer {
         "GetOverview" => get_overview(f, who).await,
         "ListAuditEvents" => list_audit_events(f, who, data).await,
         "RevokeUserSessions" => revoke_user_sessions(f, who, data).await,
+        "Connect" => connect(f, who, data).await,
+        "SubmitMfaCode" => submit_mfa_code(f, who, data).await,
+        "ConnectWithTicket" => connect_with_ticket(f, who, data).await,
+        "ImportTokens" => import_tokens(f, who, data).await,
+        "GetConnection" => get_connection(f, who).await,
+        "Disconnect" => disconnect(f, who).await,
+        "ListWorkouts" => list_workouts(f, who, data).await,
+        "GetWorkout" => get_workout(f, who, data).await,
+        "SyncWorkouts" => sync_workouts(f, who).await,
         other => not_built_yet(f, who, other).await,
     }
 }
@@ -109,10 +122,6 @@ async fn not_built_yet(f: &Fixture, who: Who, rpc: &str) -> Answer {
         "MarkNotificationsRead" => {
             let request = user::MarkNotificationsReadRequest::default();
             answer(users.mark_notifications_read(f.request(who, request)).await)
-        }
-        "GarminService.GetConnection" => {
-            let mut client = GarminServiceClient::new(f.channel.clone());
-            answer(client.get_connection(f.request(who, garmin::GetConnectionRequest {})).await)
         }
         "SharingService.ListOutgoingShares" => {
             let mut client = SharingServiceClient::new(f.channel.clone());

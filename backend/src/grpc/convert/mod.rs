@@ -1,4 +1,8 @@
-//! Protobuf ↔ domain conversions, in one place.
+//! Protobuf ↔ domain conversions, in one place (Garmin's in the files
+//! beside this one).
+
+pub mod garmin;
+pub mod workout;
 
 use baton_proto::{auth::v1 as auth_pb, garmin::v1 as garmin_pb, user::v1 as user_pb};
 use chrono::{DateTime, Utc};
@@ -99,8 +103,10 @@ pub fn athlete(linked: Linked) -> user_pb::Athlete {
         email: linked.user.email.unwrap_or_default(),
         avatar_url: linked.user.avatar_url.unwrap_or_default(),
         timezone: linked.user.timezone,
-        // Garmin accounts arrive with the Garmin issue; until then nobody is connected.
-        garmin_status: garmin_pb::ConnectionStatus::NotConnected as i32,
+        garmin_status: linked
+            .garmin
+            .map_or(garmin_pb::ConnectionStatus::NotConnected, garmin::status)
+            as i32,
         link_time: Some(timestamp(linked.linked_at)),
         // Shares arrive with the sharing issue; until then none is pending.
         pending_share_count: 0,
@@ -168,9 +174,9 @@ pub fn overview(overview: Overview) -> user_pb::GetOverviewResponse {
         pending_invite_count: count(overview.pending_invites),
         active_session_count: count(overview.active_sessions),
         active_coach_count: count(overview.active_coaches),
-        // Garmin links, shares and jobs arrive with later issues.
-        garmin_connected_count: 0,
-        garmin_attention_count: 0,
+        garmin_connected_count: count(overview.garmin_connected),
+        garmin_attention_count: count(overview.garmin_attention),
+        // Shares and jobs arrive with the sharing issue.
         pending_share_count: 0,
         imported_share_count: 0,
         failed_share_count: 0,
