@@ -14,7 +14,7 @@ use super::{
 };
 
 /// Garmin's maximum useful list page.
-pub const LIST_PAGE: usize = 100;
+pub(super) const LIST_PAGE: usize = 100;
 /// Attempts of a read before its failure is reported.
 const READ_ATTEMPTS: u32 = 3;
 

@@ -21,7 +21,7 @@ use super::{
 use crate::{
     domain::CachedWorkout,
     error::{Error, Reason, Result},
-    garmin::{GarminError, LIST_PAGE, workout::GarminWorkout},
+    garmin::{GarminError, workout::GarminWorkout},
     service::Caller,
     store::{garmin_accounts, workouts},
 };
@@ -280,9 +280,15 @@ impl GarminService {
 }
 
 /// Every page of the account's own workouts, until a short one.
+/// Every workout Garmin lists, paging by `start += page length` (GARMIN.md
+/// §4.2). The list ends at an empty page or one shorter than the longest
+/// so far: a Garmin that caps pages below `LIST_PAGE` still gets read to
+/// the end. Workouts are kept once each, since a 1-based `start` repeats
+/// one per page.
 async fn list_all(account: &Account) -> Result<Vec<Listed>> {
     let mut listed = Vec::new();
-    let mut start = 0;
+    let mut seen = std::collections::HashSet::new();
+    let (mut start, mut longest) = (0, 0);
     loop {
         let client = account.client().clone();
         let page = account
@@ -292,14 +298,24 @@ async fn list_all(account: &Account) -> Result<Vec<Listed>> {
             })
             .await?;
         let count = page.len();
+        let mut new = 0;
         for item in page {
             let Ok(summary) = GarminWorkout::from_value(item) else { continue };
             let Some(garmin_workout_id) = summary.workout_id() else { continue };
-            listed.push(Listed { garmin_workout_id, updated_at: summary.updated_at(), summary });
+            if seen.insert(garmin_workout_id) {
+                new += 1;
+                listed.push(Listed {
+                    garmin_workout_id,
+                    updated_at: summary.updated_at(),
+                    summary,
+                });
+            }
         }
-        if count < LIST_PAGE {
+        // A page with nothing new: Garmin is not moving through the list.
+        if count == 0 || count < longest || new == 0 {
             return Ok(listed);
         }
+        longest = longest.max(count);
         start += count;
         if start > 100_000 {
             // No coach has this many; a Garmin that keeps answering full

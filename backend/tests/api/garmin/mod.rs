@@ -8,11 +8,11 @@ mod tokens;
 
 use std::sync::Arc;
 
+use base64::{Engine, engine::general_purpose::STANDARD};
 use baton::clock::ManualClock;
 use baton_proto::garmin::v1::{
     self as pb, ConnectWithTicketRequest, TicketSource, garmin_service_client::GarminServiceClient,
 };
-use base64::{Engine, engine::general_purpose::STANDARD};
 use baton_sandbox::garmin::{GarminSandbox, GarminSandboxConfig, Seed, seed};
 use tonic::transport::Channel;
 
