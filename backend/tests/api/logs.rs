@@ -125,3 +125,68 @@ async fn no_secret_of_a_full_scenario_reaches_the_log() {
         assert!(!text.contains(&secret), "the {what} appears in the log");
     }
 }
+
+#[tokio::test]
+async fn no_garmin_password_or_token_reaches_the_log() {
+    use baton_proto::garmin::v1::{
+        ConnectRequest, ImportTokensRequest, SubmitMfaCodeRequest, connect_response,
+    };
+    use baton_sandbox::garmin::seed;
+
+    let log = captured();
+    let garmin = crate::garmin::GarminApp::spawn().await;
+    let coach = garmin.app.create_user("coach@baton.test", "Coach", &[Role::Coach]).await;
+    let athlete = garmin.app.create_user("ada@baton.test", "Ada", &[Role::Athlete]).await;
+    let wrong = "not Mia's Garmin password";
+    let connect = |password: &str| ConnectRequest {
+        email: seed::MFA_ATHLETE.email.to_owned(),
+        password: password.to_owned(),
+    };
+    let refused = garmin.client().await.connect(bearer(connect(wrong), &coach.access_token)).await;
+    assert!(refused.is_err());
+    let reply = garmin
+        .client()
+        .await
+        .connect(bearer(connect(seed::MFA_ATHLETE.password), &coach.access_token))
+        .await
+        .unwrap()
+        .into_inner();
+    let Some(connect_response::Result::MfaRequired(pending)) = reply.result else {
+        panic!("an MFA challenge");
+    };
+    for code in ["000000", seed::MFA_ATHLETE.mfa_code.unwrap()] {
+        let request = SubmitMfaCodeRequest {
+            pending_login_id: pending.pending_login_id.clone(),
+            code: code.to_owned(),
+        };
+        let _ = garmin.client().await.submit_mfa_code(bearer(request, &coach.access_token)).await;
+    }
+    let file = crate::garmin::token_file(&garmin.garmin, seed::ATHLETE.email).await;
+    let request = ImportTokensRequest { tokens_json: file };
+    garmin.client().await.import_tokens(bearer(request, &athlete.access_token)).await.unwrap();
+    garmin.sync(&coach, false).await.unwrap();
+    // A 401 and a refresh, then a refresh Garmin refuses (its error repeats
+    // the refresh token).
+    garmin.garmin.expire_access_tokens();
+    garmin.sync(&athlete, false).await.unwrap();
+    garmin.garmin.expire_access_tokens();
+    garmin.garmin.revoke_refresh_tokens();
+    assert!(garmin.sync(&coach, false).await.is_err());
+
+    let text = String::from_utf8_lossy(&log.lock().unwrap()).into_owned();
+    assert!(text.contains("Garmin tokens refreshed"), "the scenario was captured");
+    let mut secrets = vec![
+        ("Garmin password".to_owned(), seed::MFA_ATHLETE.password.to_owned()),
+        ("wrong Garmin password".to_owned(), wrong.to_owned()),
+        ("pending sign-in".to_owned(), pending.pending_login_id.clone()),
+    ];
+    for email in [seed::MFA_ATHLETE.email, seed::ATHLETE.email] {
+        let issued = garmin.garmin.issued_tokens(email);
+        assert!(issued.len() >= 2, "tokens were issued to {email}");
+        secrets
+            .extend(issued.into_iter().map(|token| (format!("a Garmin token of {email}"), token)));
+    }
+    for (what, secret) in secrets {
+        assert!(!text.contains(&secret), "{what} appears in the log");
+    }
+}

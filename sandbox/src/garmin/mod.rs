@@ -233,6 +233,16 @@ impl GarminSandbox {
         LiveTokens { access: live(&state.access_tokens), refresh: live(&state.refresh_tokens) }
     }
 
+    /// Every access and refresh token ever issued to `email`'s account,
+    /// expired and revoked ones included.
+    pub fn issued_tokens(&self, email: &str) -> Vec<String> {
+        let state = self.sandbox.lock();
+        let Some(owner) = state.account_by_email(email).map(GarminAccount::profile_id) else {
+            return Vec::new();
+        };
+        state.issued.iter().filter(|(o, _)| *o == owner).map(|(_, token)| token.clone()).collect()
+    }
+
     /// How many JSON-SSO logins are waiting for their MFA code (and not expired).
     pub fn pending_mfa_logins(&self) -> usize {
         let state = self.sandbox.lock();

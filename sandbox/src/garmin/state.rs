@@ -131,6 +131,9 @@ pub(crate) struct State {
     pub widget_logins: HashMap<String, super::widget::WidgetLogin>,
     pub access_tokens: HashMap<String, Grant>,
     pub refresh_tokens: HashMap<String, Grant>,
+    /// Every access and refresh token ever issued, with its owner, so tests
+    /// can look for them where they must never be (logs, databases).
+    pub issued: Vec<(i64, String)>,
     pub faults: FaultBook,
     pub counts: HashMap<Route, usize>,
     pub clock_offset: Duration,
@@ -150,6 +153,7 @@ impl State {
             widget_logins: HashMap::new(),
             access_tokens: HashMap::new(),
             refresh_tokens: HashMap::new(),
+            issued: Vec::new(),
             faults: FaultBook::default(),
             counts: HashMap::new(),
             clock_offset: Duration::ZERO,

@@ -81,6 +81,8 @@ pub(crate) fn issue(
     let refresh_expires = state.deadline(state.lifetimes.refresh_token);
     let refresh = Grant { owner, client_id, expires_ms: refresh_expires };
     state.refresh_tokens.insert(refresh_token.clone(), refresh);
+    state.issued.push((owner, access_token.clone()));
+    state.issued.push((owner, refresh_token.clone()));
 
     Ok(json!({
         "scope": SCOPES.join(" "),
