@@ -23,10 +23,19 @@ const LOCAL_POSTGRES: &str = "127.0.0.1:5432";
 /// How long a PostgreSQL we started may take to accept connections.
 const POSTGRES_START_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// Debian's packages wreq's bundled BoringSSL is built with (the backend's
+/// `browser-tls` feature): cmake and make, clang and libclang for its
+/// bindings, git to apply its patches, perl, and a C++ compiler.
+const BORINGSSL_PACKAGES: [&str; 7] =
+    ["cmake", "make", "clang", "libclang-dev", "git", "perl", "g++"];
+/// The commands standing for those packages where dpkg cannot be asked.
+const BORINGSSL_COMMANDS: [&str; 6] = ["cmake", "make", "clang", "git", "perl", "c++"];
+
 /// Everything `cargo xtask test` needs before its first check; returns the
 /// tool paths. Chromium is ensured by the browser test itself.
 pub fn for_tests(root: &Path) -> anyhow::Result<Tools> {
     wasm_target()?;
+    boringssl_build_tools()?;
     let buf = buf(root)?;
     let envoy = envoy(root)?;
     postgres()?;
@@ -54,6 +63,58 @@ pub fn wasm_target() -> anyhow::Result<()> {
         return Ok(());
     }
     cmd::run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))
+}
+
+/// What building the backend with `browser-tls` needs (BoringSSL's build
+/// tools), installed from Debian when missing and root.
+pub fn boringssl_build_tools() -> anyhow::Result<()> {
+    let Some(missing) = missing_debian_packages(&BORINGSSL_PACKAGES) else {
+        // Not Debian: look for the commands, and say what to install.
+        let absent: Vec<&str> = BORINGSSL_COMMANDS
+            .into_iter()
+            .filter(|tool| cmd::probe(Command::new(tool).arg("--version")).is_none())
+            .collect();
+        if absent.is_empty() {
+            return Ok(());
+        }
+        bail!(
+            "{} not found: the backend's browser-tls feature builds BoringSSL, which needs cmake, make, clang with libclang, git, perl and a C++ compiler",
+            absent.join(", ")
+        );
+    };
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let list = missing.join(" ");
+    if !is_root() {
+        bail!(
+            "the backend's browser-tls feature builds BoringSSL, which needs {list}: install them as root (Debian: `apt-get install -y {list}`)"
+        );
+    }
+    cmd::run(Command::new("apt-get").arg("update"))?;
+    cmd::run(
+        Command::new("apt-get")
+            .env("DEBIAN_FRONTEND", "noninteractive")
+            .args(["install", "-y", "--no-install-recommends"])
+            .args(&missing),
+    )
+}
+
+/// Which of `packages` dpkg does not list as installed; `None` without dpkg.
+fn missing_debian_packages<'a>(packages: &[&'a str]) -> Option<Vec<&'a str>> {
+    let output = cmd::probe(
+        Command::new("dpkg-query")
+            .args(["--show", "--showformat", "${Package} ${db:Status-Status}\n"])
+            .args(packages),
+    )?;
+    let listed = String::from_utf8_lossy(&output.stdout);
+    let installed: Vec<&str> = listed
+        .lines()
+        .filter_map(|line| line.split_once(' '))
+        .filter(|(_, status)| *status == "installed")
+        .map(|(package, _)| package)
+        .collect();
+    Some(packages.iter().copied().filter(|package| !installed.contains(package)).collect())
 }
 
 /// buf, installed from npm into `.tools/` (git-ignored).

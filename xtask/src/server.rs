@@ -16,12 +16,18 @@ use crate::{cmd, prereqs};
 /// How long a server may take to accept connections (the first start migrates).
 pub const START_TIMEOUT: Duration = Duration::from_secs(120);
 
-/// Builds the backend and returns the binary's path.
+/// The backend feature release builds (and the image) turn on: Garmin's
+/// sign-in through a browser-like TLS transport (builds BoringSSL).
+pub const RELEASE_FEATURES: &str = "browser-tls";
+
+/// Builds the backend and returns the binary's path; a release build is
+/// the one that ships, with [`RELEASE_FEATURES`].
 pub fn build_backend(root: &Path, release: bool) -> anyhow::Result<PathBuf> {
     let mut build = cmd::cargo();
     build.args(["build", "-p", "baton"]);
     if release {
-        build.arg("--release");
+        prereqs::boringssl_build_tools()?;
+        build.args(["--release", "--features", RELEASE_FEATURES]);
     }
     cmd::run(&mut build)?;
     let profile = if release { "release" } else { "debug" };

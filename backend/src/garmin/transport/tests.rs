@@ -54,6 +54,12 @@ async fn stand_in(answers: Vec<String>) -> (String, JoinHandle<Vec<Received>>) {
     (origin, server)
 }
 
+/// What the stand-in received, once it has answered every request (a
+/// request that never came fails the test instead of hanging it).
+async fn received(server: JoinHandle<Vec<Received>>) -> Vec<Received> {
+    tokio::time::timeout(WAIT, server).await.expect("a request did not arrive").unwrap()
+}
+
 /// An HTTP/1.1 answer that closes its connection.
 fn answer(status: &str, headers: &[&str], body: &str) -> String {
     let mut text = format!("HTTP/1.1 {status}\r\nconnection: close\r\n");
@@ -119,7 +125,7 @@ async fn browser_headers_go_only_with_the_sign_in_page_and_the_apps_with_the_log
     let client = client_for(&origin);
 
     let outcome = client.sign_in("a@example.com", "secret").await.unwrap();
-    let [page, login] = <[Received; 2]>::try_from(server.await.unwrap()).unwrap();
+    let [page, login] = <[Received; 2]>::try_from(received(server).await).unwrap();
 
     assert!(matches!(outcome, SignIn::MfaRequired(_)));
     assert!(page.line.starts_with("GET /mobile/sso/en/sign-in?clientId=GCM_IOS_DARK "));
@@ -169,7 +175,7 @@ async fn the_token_endpoint_gets_the_android_apps_headers_and_a_form() {
     let outcome = client
         .exchange_ticket("ST-1-abc-sso", "https://sso.garmin.com/sso/embed", Utc::now())
         .await;
-    let [token] = <[Received; 1]>::try_from(server.await.unwrap()).unwrap();
+    let [token] = <[Received; 1]>::try_from(received(server).await).unwrap();
 
     assert!(matches!(outcome, Err(GarminError::TicketRejected)));
     assert!(token.line.starts_with("POST /di-oauth2-service/oauth/token "));
@@ -217,7 +223,7 @@ async fn a_sign_in_answer_keeps_its_status_cookies_retry_after_and_body() {
     let url = format!("{origin}/mobile/api/login").parse().unwrap();
 
     let answer = client.sign_in.send(SignInRequest::get(url, WAIT)).await.unwrap();
-    server.await.unwrap();
+    received(server).await;
 
     assert_eq!(answer.status, http::StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(answer.retry_after, Some(Duration::from_secs(7)));
