@@ -4,12 +4,14 @@
 //! in; `app` the routes, the frame and the route guard; `pages` one
 //! component per route; `components` presentational building blocks;
 //! `hooks` the data loading pages share; `forms` and `location` small
-//! helpers for form state and the page's address.
+//! helpers for form state and the page's address; `garmin_widget` reads
+//! what Garmin's sign-in widget posts to the page.
 
 mod api;
 mod app;
 mod components;
 mod forms;
+mod garmin_widget;
 mod hooks;
 mod location;
 mod pages;

@@ -1,6 +1,8 @@
-//! `cargo xtask demo`: build the SPA and the backend, start the Google
-//! stand-in, seed an admin, a coach and two athletes, and serve on the
-//! embedded defaults until ctrl-c.
+//! `cargo xtask demo`: build the SPA and the backend, start the Google and
+//! Garmin stand-ins (one `baton-sandbox` process), seed an admin, a coach
+//! and two athletes, and serve on the embedded defaults until ctrl-c. No
+//! Garmin account is linked: people connect theirs from the Garmin page
+//! with the stand-in's demo accounts, which the banner lists.
 
 use std::{
     io::{BufRead, BufReader},
@@ -20,6 +22,7 @@ use baton_proto::{
         user_service_client::UserServiceClient,
     },
 };
+use baton_sandbox::garmin::seed::{self, DemoLogin};
 use tokio::signal::unix::{SignalKind, signal};
 use tonic::transport::Channel;
 
@@ -133,12 +136,27 @@ async fn serve(baton: &Baton, listen: SocketAddr) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The Garmin stand-in's accounts, for connecting from the Garmin page.
+const GARMIN_LOGINS: [(&str, DemoLogin); 3] =
+    [("coach", seed::COACH), ("athlete", seed::ATHLETE), ("MFA", seed::MFA_ATHLETE)];
+
 fn print_banner(listen: SocketAddr, sign_ins: &[SignIn]) {
     println!();
     println!("Baton demo: http://{}", reachable(listen));
     for sign_in in sign_ins {
         println!("  {:<8} {}  password: {}", sign_in.role, sign_in.email, sign_in.password);
     }
+    println!(
+        "Garmin stand-in accounts (sign in with them on the Garmin page; nothing is linked yet):"
+    );
+    for (role, login) in GARMIN_LOGINS {
+        let code = login.mfa_code.map(|code| format!("  code: {code}")).unwrap_or_default();
+        println!("  {role:<8} {}  password: {}{code}", login.email, login.password);
+    }
+    println!(
+        "  The coach's Garmin account holds {} workouts: Library → Sync with Garmin.",
+        seed::COACH_WORKOUTS
+    );
     println!("ctrl-c stops the server.");
     println!();
 }
@@ -219,8 +237,13 @@ fn bearer<T>(message: T, token: &str) -> tonic::Request<T> {
     request
 }
 
-/// The `baton-sandbox` process (Google's OpenID provider stand-in), with the
-/// `BATON_GOOGLE_*` settings it printed for the backend; stopped when dropped.
+/// What `baton-sandbox` prints for the backend: Google's four settings,
+/// then the Garmin stand-in's three (its `#` comment lines are skipped).
+const SANDBOX_SETTINGS: usize = 7;
+
+/// The `baton-sandbox` process (the Google OpenID provider and Garmin
+/// Connect stand-ins), with the `BATON_GOOGLE_*` and `BATON_GARMIN_*`
+/// settings it printed for the backend; stopped when dropped.
 struct Sandbox {
     child: Child,
     settings: Vec<(String, String)>,
@@ -239,13 +262,14 @@ impl Sandbox {
         let stdout = child.stdout.take().context("no output from `baton-sandbox`")?;
         let settings: Vec<(String, String)> = BufReader::new(stdout)
             .lines()
-            .take(4)
             .map_while(Result::ok)
+            .filter(|line| line.starts_with("BATON_"))
+            .take(SANDBOX_SETTINGS)
             .filter_map(|line| line.split_once('=').map(|(k, v)| (k.to_owned(), v.to_owned())))
             .collect();
-        if settings.len() < 4 {
+        if settings.len() < SANDBOX_SETTINGS {
             let _ = child.kill();
-            bail!("`baton-sandbox` did not print its settings (is port 9090 free?)");
+            bail!("`baton-sandbox` did not print its settings (are ports 9090 and 9091 free?)");
         }
         Ok(Self { child, settings })
     }

@@ -83,6 +83,14 @@ pub(crate) fn router(sandbox: &Shared) -> Router {
             "/calendar-service/year/{year}/month/{month}",
             on(s, Route::Calendar, get(api::calendar::month)),
         )
+        // A browser shown the widget's pages at the top level asks for it.
+        .route("/favicon.ico", get(favicon))
         .fallback(|| async { api::ApiError::NotFound })
         .with_state(sandbox.clone())
+}
+
+/// A one-colour icon, so a browser on the stand-in's pages logs no 404.
+async fn favicon() -> impl axum::response::IntoResponse {
+    const ICON: &str = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 16 16\"><circle cx=\"8\" cy=\"8\" r=\"7\" fill=\"#007cc3\"/></svg>";
+    ([(axum::http::header::CONTENT_TYPE, "image/svg+xml")], ICON)
 }

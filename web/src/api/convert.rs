@@ -1,8 +1,25 @@
 //! Protobuf → the plain data pages work with (and back, for the few enums
-//! pages choose). Pages never see proto types.
+//! pages choose). Pages never see proto types. Garmin's link and library
+//! are in [`garmin`], a workout's steps in [`workout`].
 
-use baton_proto::{auth::v1 as auth_pb, garmin::v1::ConnectionStatus, user::v1 as pb};
+mod garmin;
+mod workout;
+
+use baton_proto::{auth::v1 as auth_pb, user::v1 as pb};
+
+#[cfg(test)]
+use baton_proto::garmin::v1::ConnectionStatus;
+pub use garmin::{
+    GarminConnection, GarminSignIn, GarminStatus, MfaChallenge, PasswordConnect, Sport, SyncAction,
+    SyncEvent, SyncSummary, TicketSource, WorkoutFilter, WorkoutPage, WorkoutSort, WorkoutSummary,
+};
 use prost_types::Timestamp;
+#[cfg(test)]
+pub use workout::Repeat;
+pub use workout::{
+    Compare, DistanceUnit, Drill, End, Equipment, Exercise, SingleStep, Step, StepKind, Stroke,
+    Target, TargetKind, TargetUnit, WeightUnit, Workout,
+};
 
 /// What a user may be; a user can hold several roles.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -362,53 +379,20 @@ impl From<auth_pb::GetInviteResponse> for InvitePreview {
     }
 }
 
-/// The health of an athlete's Garmin link, as their coach sees it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum GarminHealth {
-    NotConnected,
-    Connecting,
-    Connected,
-    NeedsRelogin,
-    Error,
-}
-
-impl GarminHealth {
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::NotConnected => "Not connected",
-            Self::Connecting => "Connecting",
-            Self::Connected => "Connected",
-            Self::NeedsRelogin => "Needs to sign in again",
-            Self::Error => "Having trouble",
-        }
-    }
-
-    /// Whether the athlete should act.
-    pub fn needs_attention(self) -> bool {
-        matches!(self, Self::NeedsRelogin | Self::Error)
-    }
-}
-
 /// One of a coach's athletes.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Athlete {
     pub user_id: String,
     pub display_name: String,
     pub email: String,
-    pub garmin: GarminHealth,
+    pub garmin: GarminStatus,
     pub linked: Millis,
     pub pending_shares: i32,
 }
 
 impl From<pb::Athlete> for Athlete {
     fn from(athlete: pb::Athlete) -> Self {
-        let garmin = match ConnectionStatus::try_from(athlete.garmin_status) {
-            Ok(ConnectionStatus::MfaPending) => GarminHealth::Connecting,
-            Ok(ConnectionStatus::Connected) => GarminHealth::Connected,
-            Ok(ConnectionStatus::NeedsRelogin) => GarminHealth::NeedsRelogin,
-            Ok(ConnectionStatus::Error) => GarminHealth::Error,
-            _ => GarminHealth::NotConnected,
-        };
+        let garmin = GarminStatus::from_pb(athlete.garmin_status);
         Self {
             user_id: athlete.user_id,
             display_name: athlete.display_name,
@@ -534,6 +518,11 @@ mod tests {
         };
         assert!(Athlete::from(athlete).garmin.needs_attention());
         let athlete = pb::Athlete::default();
-        assert_eq!(Athlete::from(athlete).garmin, GarminHealth::NotConnected);
+        assert_eq!(Athlete::from(athlete).garmin, GarminStatus::NotConnected);
+        let athlete = pb::Athlete {
+            garmin_status: ConnectionStatus::RateLimited as i32,
+            ..Default::default()
+        };
+        assert_eq!(Athlete::from(athlete).garmin, GarminStatus::RateLimited);
     }
 }

@@ -86,19 +86,54 @@ pub enum ApiError {
     LastAdmin,
     /// The account is deactivated.
     AccountInactive,
+    /// No Garmin account is linked: connect one first.
+    GarminNotConnected,
+    /// Garmin refused the stored tokens: connect again.
+    GarminNeedsRelogin,
+    /// Garmin refuses to let Baton sign in for this account (captcha, bot
+    /// check, blocked address): sign in in the browser or import a file.
+    GarminSignInBlocked,
+    /// A wrong Garmin email or password (field `password`).
+    GarminWrongPassword,
+    /// Garmin rejected the MFA code (field `code`); the same pending login
+    /// takes another try.
+    GarminWrongMfaCode,
+    /// The pending Garmin sign-in is gone (expired or used): start again.
+    GarminPendingLoginUnusable,
+    /// Garmin refused the service ticket (used, expired, another service).
+    GarminTicketRejected,
+    /// Garmin rejected the imported tokens (field `tokens_json`).
+    GarminTokensRejected,
+    /// Garmin rate-limits the account; `retry_after` when it said how long.
+    GarminRateLimited { retry_after: Option<Duration> },
+    /// Garmin is down, slow or answered nonsense.
+    GarminUnavailable,
+    /// A sync of this Garmin account is already running.
+    GarminSyncRunning,
     /// Anything else: a bug on either side. Carries the server's opaque text.
     Unexpected(String),
 }
 
 impl ApiError {
-    /// The message the backend attached to one field, if any.
+    /// What to say under one field when the backend refused it: its
+    /// words for a plain violation, ours for a refusal with a reason.
     pub fn field_error(&self, field: &str) -> Option<String> {
-        match self {
-            Self::InvalidArgument { violations, .. } => {
-                violations.iter().find(|v| v.field == field).map(|v| v.description.clone())
+        let ours = match (self, field) {
+            (Self::InvalidArgument { violations, .. }, _) => {
+                return violations.iter().find(|v| v.field == field).map(|v| v.description.clone());
             }
-            _ => None,
-        }
+            (Self::GarminWrongPassword, "password") => {
+                "Garmin didn't accept this email and password. Check both and try again."
+            }
+            (Self::GarminWrongMfaCode, "code") => {
+                "That isn't the code Garmin sent. Check it and try again."
+            }
+            (Self::GarminTokensRejected, "tokens_json") => {
+                "Garmin didn't accept the tokens in this file: they may have expired. Make a new file and import it."
+            }
+            _ => return None,
+        };
+        Some(ours.to_owned())
     }
 }
 
@@ -175,6 +210,42 @@ impl fmt::Display for ApiError {
             Self::OwnAccount => "You can't do that to your own account.",
             Self::LastAdmin => "Baton must keep at least one active admin.",
             Self::AccountInactive => "This account is deactivated: activate it first.",
+            Self::GarminNotConnected => {
+                "No Garmin account is connected yet. Connect one on the Garmin page first."
+            }
+            Self::GarminNeedsRelogin => {
+                "Garmin asks you to sign in again: connect your Garmin account once more on the Garmin page."
+            }
+            Self::GarminSignInBlocked => {
+                "Garmin won't let Baton sign in for you on this account. Sign in with Garmin in your browser instead, or import a token file."
+            }
+            Self::GarminWrongPassword => "Garmin didn't accept this email and password.",
+            Self::GarminWrongMfaCode => "That isn't the code Garmin sent. Try again.",
+            Self::GarminPendingLoginUnusable => {
+                "This Garmin sign-in has expired or was finished already. Start again with your email and password."
+            }
+            Self::GarminTicketRejected => {
+                "Garmin didn't accept the sign-in: its ticket works once and only for a short while. Sign in at Garmin again and use the new one straight away."
+            }
+            Self::GarminTokensRejected => {
+                "Garmin didn't accept the tokens in this file: they may have expired. Make a new file and import it."
+            }
+            Self::GarminRateLimited { retry_after: Some(wait) } => {
+                return write!(
+                    f,
+                    "Garmin is limiting requests for this account. Try again in {}.",
+                    in_words(*wait)
+                );
+            }
+            Self::GarminRateLimited { retry_after: None } => {
+                "Garmin is limiting requests for this account. Try again later."
+            }
+            Self::GarminUnavailable => {
+                "Garmin can't be reached right now or answered strangely. Try again in a few minutes."
+            }
+            Self::GarminSyncRunning => {
+                "Your Garmin library is being synced already. Wait for that sync to finish."
+            }
             Self::Unexpected(message) if message.is_empty() => {
                 "Something went wrong. Please try again."
             }
@@ -227,6 +298,25 @@ mod tests {
         assert_eq!(err.to_string(), "Too many attempts — try again in 6 minutes.");
         let err = ApiError::TooManyAttempts { retry_after: None };
         assert!(err.to_string().contains("in a minute"));
+    }
+
+    #[test]
+    fn garmin_refusals_of_one_field_say_so_under_it() {
+        for (error, field) in [
+            (ApiError::GarminWrongPassword, "password"),
+            (ApiError::GarminWrongMfaCode, "code"),
+            (ApiError::GarminTokensRejected, "tokens_json"),
+        ] {
+            assert!(error.field_error(field).is_some(), "{error:?}");
+            assert_eq!(error.field_error("email"), None, "{error:?}");
+        }
+        assert_eq!(ApiError::GarminSignInBlocked.field_error("password"), None);
+    }
+
+    #[test]
+    fn a_garmin_rate_limit_says_how_long_to_wait() {
+        let err = ApiError::GarminRateLimited { retry_after: Some(Duration::from_secs(600)) };
+        assert!(err.to_string().ends_with("Try again in 10 minutes."), "{err}");
     }
 
     #[test]

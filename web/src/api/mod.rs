@@ -8,7 +8,8 @@
 //! The calls are grouped by what they serve: `account` (the signed-in
 //! user's profile, password, sessions and sign-in methods; public password
 //! reset), `admin` (users and the overview), `roster` (invites, athletes,
-//! coaches) and `google` (the browser half of Google sign-in). `error` says
+//! coaches), `garmin` (the user's Garmin link, library and syncs) and
+//! `google` (the browser half of Google sign-in). `error` says
 //! what went wrong, `tokens` and `locks` keep the session's credentials,
 //! `idempotency` makes creates safe to retry.
 
@@ -16,6 +17,7 @@ mod account;
 mod admin;
 mod convert;
 mod error;
+mod garmin;
 mod google;
 mod grpc_web;
 mod idempotency;
@@ -35,12 +37,18 @@ use prost::Message;
 use yew::Callback;
 
 use grpc_web::{Code, Status};
-use rpc::{Rpc, auth, users};
+use rpc::{Rpc, Stream, auth, users};
 
+#[cfg(test)]
+pub use convert::Repeat;
 pub use convert::{
-    Athlete, Coach, CreatedUser, Invite, InvitePreview, Me, NewInvite, OneTimeLink, Overview,
-    ProfileChanges, Role, SessionInfo, SessionsEnded, SignInMethod, SignInOptions, Units, User,
-    UserChanges, UserFilter, UserPage,
+    Athlete, Coach, Compare, CreatedUser, DistanceUnit, Drill, End, Equipment, Exercise,
+    GarminConnection, GarminSignIn, GarminStatus, Invite, InvitePreview, Me, MfaChallenge,
+    NewInvite, OneTimeLink, Overview, PasswordConnect, ProfileChanges, Role, SessionInfo,
+    SessionsEnded, SignInMethod, SignInOptions, SingleStep, Sport, Step, StepKind, Stroke,
+    SyncAction, SyncEvent, SyncSummary, Target, TargetKind, TargetUnit, TicketSource, Units, User,
+    UserChanges, UserFilter, UserPage, WeightUnit, Workout, WorkoutFilter, WorkoutPage,
+    WorkoutSort, WorkoutSummary,
 };
 pub use error::ApiError;
 pub use google::{GoogleFlow, GoogleOutcome, SignInChange};
@@ -167,6 +175,36 @@ impl Api {
             Err(status) if status.code() == Code::Unauthenticated => {
                 let fresh = self.refresh(Some(token)).await?;
                 let retried = rpc.call(&self.inner.base_url, &message, Some(&fresh)).await;
+                retried.map_err(|status| ApiError::from_status(&status))
+            }
+            other => other.map_err(|status| ApiError::from_status(&status)),
+        }
+    }
+
+    /// A server-streaming call with the bearer token, each reply handed to
+    /// `on_reply` as it arrives. Refreshes and calls again on
+    /// UNAUTHENTICATED only when no reply had arrived yet, so nothing is
+    /// reported twice.
+    async fn authed_stream<M: Message, R: Message + Default>(
+        &self,
+        rpc: Stream<M, R>,
+        message: M,
+        on_reply: &mut dyn FnMut(R),
+    ) -> Result<(), ApiError> {
+        let token = self.access_token().await?;
+        let mut replied = false;
+        let first = {
+            let mut counted = |reply: R| {
+                replied = true;
+                on_reply(reply);
+            };
+            rpc.call(&self.inner.base_url, &message, Some(&token), &mut counted).await
+        };
+        match first {
+            Err(status) if status.code() == Code::Unauthenticated && !replied => {
+                let fresh = self.refresh(Some(token)).await?;
+                let retried =
+                    rpc.call(&self.inner.base_url, &message, Some(&fresh), on_reply).await;
                 retried.map_err(|status| ApiError::from_status(&status))
             }
             other => other.map_err(|status| ApiError::from_status(&status)),

@@ -1,12 +1,15 @@
 //! The one way a call reaches the backend. Each RPC is an [`Rpc`]: its
 //! method path tied to its request and reply types. Messages are encoded
 //! and decoded here with prost; `grpc_web` carries only bytes, so its code
-//! is compiled into the wasm module once rather than once per RPC. A test
-//! holds every path and its types to the contracts.
+//! is compiled into the wasm module once rather than once per RPC. A
+//! server-streaming RPC is a [`Stream`], so it cannot be called as a unary
+//! one. A test holds every path, its types and its kind to the contracts.
 
 use std::marker::PhantomData;
 
-use baton_proto::{auth::v1 as auth_pb, user::v1 as user_pb};
+use std::time::Duration;
+
+use baton_proto::{auth::v1 as auth_pb, garmin::v1 as garmin_pb, user::v1 as user_pb};
 use prost::Message;
 
 use super::{
@@ -47,6 +50,56 @@ impl<M: Message, R: Message + Default> Rpc<M, R> {
     }
 }
 
+/// A server-streaming RPC: `path` takes an `M` and answers `R`s.
+pub(super) struct Stream<M, R> {
+    path: &'static str,
+    types: PhantomData<fn(M) -> R>,
+}
+
+impl<M, R> Clone for Stream<M, R> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<M, R> Copy for Stream<M, R> {}
+
+/// A stream gives up when nothing arrives for this long; each message
+/// restarts the clock, so a long stream that keeps talking is never cut.
+const STREAM_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+
+impl<M: Message, R: Message + Default> Stream<M, R> {
+    const fn new(path: &'static str) -> Self {
+        Self { path, types: PhantomData }
+    }
+
+    /// Sends `message` to the backend at `base_url`, with the bearer token
+    /// if given, and hands each reply to `on_reply` as it arrives.
+    pub(super) async fn call(
+        self,
+        base_url: &str,
+        message: &M,
+        bearer: Option<&str>,
+        on_reply: &mut dyn FnMut(R),
+    ) -> Result<(), Status> {
+        let mut on_message = |bytes: &[u8]| {
+            let reply = R::decode(bytes).map_err(|_| {
+                Status::new(Code::Internal, "the server's answer could not be read")
+            })?;
+            on_reply(reply);
+            Ok(())
+        };
+        grpc_web::server_stream(
+            &format!("{base_url}{}", self.path),
+            &message.encode_to_vec(),
+            bearer,
+            STREAM_IDLE_TIMEOUT,
+            &mut on_message,
+        )
+        .await
+    }
+}
+
 /// The part of every call that does not depend on its types.
 async fn send(
     base_url: &str,
@@ -57,20 +110,35 @@ async fn send(
     grpc_web::unary(&format!("{base_url}{path}"), message, bearer, CALL_TIMEOUT).await
 }
 
-/// Declares the RPCs of one service: `NAME: Method(Request) -> Reply`, and
-/// for the tests, each as (path, request type, reply type).
+/// Declares the RPCs of one service: `NAME: Method(Request) -> Reply`,
+/// then after `streams` the server-streaming ones; and for the tests, each
+/// as (path, request type, reply type, whether it streams).
 macro_rules! rpcs {
-    ($package:ident, $service:literal, { $($name:ident: $method:ident($request:ident) -> $reply:ident;)* }) => {
+    ($package:ident, $service:literal, { $($name:ident: $method:ident($request:ident) -> $reply:ident;)* }
+        $(streams { $($s_name:ident: $s_method:ident($s_request:ident) -> $s_reply:ident;)* })?) => {
         $(
             pub(in crate::api) const $name: Rpc<$package::$request, $package::$reply> =
                 Rpc::new(concat!("/", $service, "/", stringify!($method)));
         )*
+        $($(
+            pub(in crate::api) const $s_name: super::Stream<$package::$s_request, $package::$s_reply> =
+                super::Stream::new(concat!("/", $service, "/", stringify!($s_method)));
+        )*)?
         #[cfg(test)]
-        pub(in crate::api) const ALL: &[(&str, &str, &str)] = &[$((
-            concat!("/", $service, "/", stringify!($method)),
-            stringify!($request),
-            stringify!($reply),
-        ),)*];
+        pub(in crate::api) const ALL: &[(&str, &str, &str, bool)] = &[
+            $((
+                concat!("/", $service, "/", stringify!($method)),
+                stringify!($request),
+                stringify!($reply),
+                false,
+            ),)*
+            $($((
+                concat!("/", $service, "/", stringify!($s_method)),
+                stringify!($s_request),
+                stringify!($s_reply),
+                true,
+            ),)*)?
+        ];
     };
 }
 
@@ -120,6 +188,24 @@ pub(super) mod users {
     });
 }
 
+/// `baton.garmin.v1.GarminService`.
+pub(super) mod garmin {
+    use super::{Rpc, garmin_pb};
+
+    rpcs!(garmin_pb, "baton.garmin.v1.GarminService", {
+        CONNECT: Connect(ConnectRequest) -> ConnectResponse;
+        SUBMIT_MFA_CODE: SubmitMfaCode(SubmitMfaCodeRequest) -> SubmitMfaCodeResponse;
+        CONNECT_WITH_TICKET: ConnectWithTicket(ConnectWithTicketRequest) -> ConnectWithTicketResponse;
+        IMPORT_TOKENS: ImportTokens(ImportTokensRequest) -> ImportTokensResponse;
+        GET_CONNECTION: GetConnection(GetConnectionRequest) -> GetConnectionResponse;
+        DISCONNECT: Disconnect(DisconnectRequest) -> DisconnectResponse;
+        LIST_WORKOUTS: ListWorkouts(ListWorkoutsRequest) -> ListWorkoutsResponse;
+        GET_WORKOUT: GetWorkout(GetWorkoutRequest) -> GetWorkoutResponse;
+    } streams {
+        SYNC_WORKOUTS: SyncWorkouts(SyncWorkoutsRequest) -> SyncWorkoutsResponse;
+    });
+}
+
 #[cfg(test)]
 mod tests {
     use prost_types::FileDescriptorSet;
@@ -129,7 +215,7 @@ mod tests {
     #[test]
     fn every_rpc_is_a_method_of_the_contracts_with_its_types() {
         let contracts = FileDescriptorSet::decode(baton_proto::FILE_DESCRIPTOR_SET).unwrap();
-        let methods: Vec<(String, String, String)> = contracts
+        let methods: Vec<(String, String, String, bool)> = contracts
             .file
             .iter()
             .flat_map(|file| {
@@ -139,18 +225,21 @@ mod tests {
                             format!("/{}.{}/{}", file.package(), service.name(), method.name()),
                             method.input_type().to_owned(),
                             method.output_type().to_owned(),
+                            method.server_streaming(),
                         )
                     })
                 })
             })
             .collect();
-        for (path, request, reply) in auth::ALL.iter().chain(users::ALL) {
-            let (_, input, output) = methods
+        for (path, request, reply, streams) in auth::ALL.iter().chain(users::ALL).chain(garmin::ALL)
+        {
+            let (_, input, output, server_streaming) = methods
                 .iter()
-                .find(|(known, _, _)| known == path)
+                .find(|(known, _, _, _)| known == path)
                 .unwrap_or_else(|| panic!("{path} is not in the contracts"));
             assert!(input.ends_with(&format!(".{request}")), "{path} takes {input}");
             assert!(output.ends_with(&format!(".{reply}")), "{path} answers {output}");
+            assert_eq!(streams, server_streaming, "{path} streams: {server_streaming}");
         }
     }
 }

@@ -16,8 +16,9 @@ use crate::{
     },
     pages::{
         admin_overview::AdminOverview, admin_users::AdminUsers, athletes::Athletes,
-        coaches::Coaches, google_callback::GoogleCallback, home::Home, invite::AcceptInvite,
-        not_found::NotFound, reset_password::ResetPassword, settings::Settings, sign_in::SignIn,
+        coaches::Coaches, garmin::Garmin, google_callback::GoogleCallback, home::Home,
+        invite::AcceptInvite, library::Library, not_found::NotFound, reset_password::ResetPassword,
+        settings::Settings, sign_in::SignIn, workout::WorkoutPage,
     },
     session::{SessionProvider, Status, use_session},
 };
@@ -36,6 +37,15 @@ pub enum Route {
     Athletes,
     #[at("/coaches")]
     Coaches,
+    /// The signed-in user's Garmin connection.
+    #[at("/garmin")]
+    Garmin,
+    /// The signed-in user's Garmin workouts.
+    #[at("/library")]
+    Library,
+    /// One workout of the library, by Baton's id.
+    #[at("/library/:id")]
+    Workout { id: String },
     /// The invite token travels in the fragment: `/invite#<token>`.
     #[at("/invite")]
     Invite,
@@ -60,6 +70,9 @@ fn switch(route: Route) -> Html {
         Route::AdminUsers => html! { <AdminUsers /> },
         Route::Athletes => html! { <Athletes /> },
         Route::Coaches => html! { <Coaches /> },
+        Route::Garmin => html! { <Garmin /> },
+        Route::Library => html! { <Library /> },
+        Route::Workout { id } => html! { <WorkoutPage id={id} /> },
         Route::Invite => html! { <AcceptInvite /> },
         Route::ResetPassword => html! { <ResetPassword /> },
         Route::Settings => html! { <Settings /> },
@@ -102,10 +115,12 @@ fn Frame(props: &FrameProps) -> Html {
             }
             if me.has_role(Role::Coach) {
                 links.push((Route::Athletes, "Athletes"));
+                links.push((Route::Library, "Library"));
             }
             if me.has_role(Role::Athlete) {
                 links.push((Route::Coaches, "My coaches"));
             }
+            links.push((Route::Garmin, "Garmin"));
             links.push((Route::Settings, "Settings"));
             let nav = html! {
                 { for links.into_iter().map(|(to, label)| html! {

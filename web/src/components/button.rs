@@ -34,6 +34,9 @@ pub struct ButtonProps {
     pub disabled: bool,
     #[prop_or_default]
     pub onclick: Option<Callback<MouseEvent>>,
+    /// For a button that shows or hides something: whether it is shown.
+    #[prop_or_default]
+    pub aria_expanded: Option<bool>,
     pub children: Html,
 }
 
@@ -46,6 +49,7 @@ pub fn Button(props: &ButtonProps) -> Html {
             class={classes!("button", props.kind.class(), props.busy.then_some("button--busy"))}
             disabled={props.disabled || props.busy}
             aria-busy={props.busy.then_some("true")}
+            aria-expanded={props.aria_expanded.map(|open| if open { "true" } else { "false" })}
             {onclick}
         >
             { props.children.clone() }

@@ -15,6 +15,7 @@ use crate::{
         confirm::ConfirmButton,
         copy_link::CopyLink,
         format::date_time,
+        garmin_status::garmin_badge,
         notice::{NoticeKind, form_error},
         progress::progress_bar,
         table::Table,
@@ -135,14 +136,10 @@ fn Roster() -> Html {
                     Callback::from(move |()| unlink.emit(athlete.clone()))
                 };
                 let busy = acting.as_deref() == Some(athlete.user_id.as_str());
-                let garmin = classes!(
-                    "badge",
-                    athlete.garmin.needs_attention().then_some("badge--attention")
-                );
                 vec![
                     html! { athlete.display_name.clone() },
                     html! { athlete.email.clone() },
-                    html! { <span class={garmin}>{ athlete.garmin.label() }</span> },
+                    garmin_badge(athlete.garmin),
                     html! { date_time(athlete.linked) },
                     html! { athlete.pending_shares },
                     html! {

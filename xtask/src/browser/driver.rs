@@ -4,6 +4,7 @@
 //! failure, saves a screenshot and the page's text.
 
 use std::{
+    cell::RefCell,
     fs,
     io::{Read, Write},
     net::{SocketAddr, TcpStream},
@@ -15,10 +16,13 @@ use anyhow::{Context, bail};
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 
+use baton_sandbox::GarminSandbox;
+
 use super::{CHROMIUM, DESKTOP, POLL, UI_TIMEOUT};
 
 /// Where the test runs: chromedriver, the app's URL and bundle, the scratch directory
-/// (browser profiles, failure screenshots), and where page screenshots go.
+/// (browser profiles, failure screenshots), where page screenshots go, and
+/// the Garmin stand-in the backend talks to.
 pub(super) struct Setup {
     pub(super) driver: SocketAddr,
     pub(super) base: String,
@@ -26,6 +30,9 @@ pub(super) struct Setup {
     pub(super) web_dir: PathBuf,
     pub(super) scratch: PathBuf,
     pub(super) shots: Option<PathBuf>,
+    pub(super) garmin: GarminSandbox,
+    /// A workout page the Garmin checks opened, for the page tour.
+    pub(super) workout_path: RefCell<Option<String>>,
 }
 
 /// One person's browser: its own WebDriver session and Chromium profile.

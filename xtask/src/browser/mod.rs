@@ -1,6 +1,8 @@
 //! `cargo xtask` browser test: the real backend serving the built SPA, with
-//! the Google stand-in (`baton-sandbox`) as its OpenID provider, driven in
-//! headless Chromium through chromedriver (WebDriver, via fantoccini).
+//! the Google stand-in (`baton-sandbox`) as its OpenID provider and the
+//! Garmin Connect stand-in (in-process, so a check can slow it down) as its
+//! Garmin, driven in headless Chromium through chromedriver (WebDriver, via
+//! fantoccini).
 //! Every person gets their own browser (a separate WebDriver session and
 //! profile), as on separate devices.
 //!
@@ -18,18 +20,29 @@
 //! again; then sets a first password, removes Google and links it again
 //! after confirming who they are (with the password, and with Google), and
 //! an admin sees the link, signs them out everywhere and removes it, and a
-//! reset link's page names the ways to sign in that are left. Last, the main pages at desktop and phone width: nothing wider
-//! than the screen, and no console errors in any browser. With
-//! `BATON_BROWSER_SCREENSHOTS=DIR` those pages are saved as PNGs there.
+//! reset link's page names the ways to sign in that are left. Then Garmin:
+//! the coach connects by signing in inside Garmin's widget, the athlete
+//! does too with an MFA account (a wrong code first), the admin pastes the
+//! address Garmin lands on and later imports a token file, the Google user
+//! lets Baton sign in with the password and an MFA code (wrong, then
+//! right); the coach syncs the library and sees the progress move, opens a
+//! workout and reads its steps and chart, and sees the athlete's Garmin
+//! health on the roster. Last, the main pages at desktop and phone width:
+//! nothing wider than the screen, no axe-core violations, and no console
+//! errors in any browser. With `BATON_BROWSER_SCREENSHOTS=DIR` those pages
+//! are saved as PNGs there.
 //!
 //! [`processes`] installs Chromium and keeps the backend, the sandbox and
 //! chromedriver running; [`driver`] holds the WebDriver sessions and the
 //! waits every step uses; the flows live in [`session_flows`],
-//! [`identity_flows`] and [`google_flows`], the per-page checks in
-//! [`page_checks`].
+//! [`identity_flows`], [`google_flows`], [`sign_in_change_flows`] and
+//! [`garmin_flows`], the per-page checks in [`page_checks`] and
+//! [`a11y_checks`].
 
+mod a11y_checks;
 mod bundle_checks;
 mod driver;
+mod garmin_flows;
 mod google_flows;
 mod identity_flows;
 mod page_checks;
@@ -38,6 +51,7 @@ mod session_flows;
 mod sign_in_change_flows;
 
 use std::{
+    cell::RefCell,
     fs,
     path::{Path, PathBuf},
     process::Command,
@@ -45,10 +59,16 @@ use std::{
 };
 
 use anyhow::{Context, bail};
+use baton_sandbox::{GarminSandbox, GarminSandboxConfig};
 
 use crate::{cmd, web};
 use bundle_checks::compressed_then_cached;
 use driver::{Browser, Setup, Tally};
+use garmin_flows::{
+    admin_imports_a_token_file, admin_pastes_a_ticket, athlete_connects_with_mfa_in_the_browser,
+    coach_connects_in_the_browser, coach_opens_a_workout, coach_sees_athlete_garmin_health,
+    coach_syncs_with_live_progress, password_sign_in_with_mfa,
+};
 use google_flows::{accept_with_google, create_google_user, sign_in_with_google};
 use identity_flows::{
     athlete_accepts, coach_accepts_and_invites, coach_sees_athlete, create_coach, password_reset,
@@ -134,6 +154,19 @@ pub fn run(web_dir: &Path) -> anyhow::Result<()> {
     };
     println!("browser: Google stand-in listening on {google_addr}");
 
+    // Multi-threaded, so the Garmin stand-in answers the browser and the
+    // backend while a check waits on chromedriver.
+    let runtime =
+        tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+    let garmin = {
+        let _entered = runtime.enter();
+        GarminSandbox::start(GarminSandboxConfig::default())?
+    };
+    println!("browser: Garmin stand-in listening on {}", garmin.base_url());
+    let garmin_settings =
+        ["BATON_GARMIN_SSO_URL", "BATON_GARMIN_DIAUTH_URL", "BATON_GARMIN_API_URL"]
+            .map(|name| (name, garmin.base_url().to_owned()));
+
     let backend_log = scratch.path.join("baton.log");
     let mut backend_command = Command::new(&baton);
     backend_command
@@ -142,7 +175,8 @@ pub fn run(web_dir: &Path) -> anyhow::Result<()> {
         .env("BATON_DATA_DIR", &data_dir)
         .env("BATON_WEB_DIR", web_dir)
         .env("BATON_PUBLIC_URL", &base)
-        .envs(google_settings);
+        .envs(google_settings)
+        .envs(garmin_settings);
     let backend = Process::spawn("baton serve", &mut backend_command, &backend_log)?;
     if let Err(err) = backend.wait_until_accepting(backend_addr) {
         print_tail("backend log", &backend_log);
@@ -160,15 +194,15 @@ pub fn run(web_dir: &Path) -> anyhow::Result<()> {
     driver.wait_until_accepting(driver_addr)?;
 
     let shots = std::env::var_os("BATON_BROWSER_SCREENSHOTS").map(PathBuf::from);
-    let outcome = tokio::runtime::Builder::new_current_thread().enable_all().build()?.block_on(
-        drive(Setup {
-            driver: driver_addr,
-            base,
-            web_dir: web_dir.to_path_buf(),
-            scratch: scratch.path.clone(),
-            shots,
-        }),
-    );
+    let outcome = runtime.block_on(drive(Setup {
+        driver: driver_addr,
+        base,
+        web_dir: web_dir.to_path_buf(),
+        scratch: scratch.path.clone(),
+        shots,
+        garmin,
+        workout_path: RefCell::new(None),
+    }));
 
     // Chromium is gone (the sessions were closed); now the helpers.
     drop(driver);
@@ -356,12 +390,74 @@ async fn run_checks(setup: &Setup, people: &People<'_>, tally: &mut Tally) {
         })
         .await;
 
+    garmin_checks(setup, people, tally).await;
+
     for browser in [people.admin, people.coach, people.athlete, people.google_user] {
-        let name = format!("the {}'s pages fit desktop and phone screens", browser.who);
+        let name = format!(
+            "the {}'s pages fit desktop and phone screens, with no axe violations",
+            browser.who
+        );
         tally.check(&browser.client, &name, page_tour(setup, browser)).await;
     }
     for browser in [people.admin, people.coach, people.athlete, people.google_user] {
         let name = format!("no console errors in the {}'s browser", browser.who);
         tally.check(&browser.client, &name, no_console_errors(setup, browser)).await;
     }
+}
+
+/// Everyone links Garmin, each a different way, then the coach's library.
+async fn garmin_checks(setup: &Setup, people: &People<'_>, tally: &mut Tally) {
+    let (admin, coach, athlete, google_user) = (
+        &people.admin.client,
+        &people.coach.client,
+        &people.athlete.client,
+        &people.google_user.client,
+    );
+    tally
+        .check(coach, "the coach connects Garmin by signing in inside Garmin's widget", async {
+            coach_connects_in_the_browser(setup, coach).await
+        })
+        .await;
+    tally
+        .check(athlete, "the athlete connects in the widget with MFA, a wrong code first", async {
+            athlete_connects_with_mfa_in_the_browser(setup, athlete).await
+        })
+        .await;
+    tally
+        .check(admin, "the admin pastes the address Garmin lands on after signing in", async {
+            admin_pastes_a_ticket(setup, admin).await
+        })
+        .await;
+    tally
+        .check(
+            google_user,
+            "a Garmin password sign-in asks for the code, wrong then right",
+            async { password_sign_in_with_mfa(setup, google_user).await },
+        )
+        .await;
+    tally
+        .check(
+            admin,
+            "a token file links Garmin, and a broken one is refused on the field",
+            async { admin_imports_a_token_file(setup, admin).await },
+        )
+        .await;
+    let mut workout = None;
+    tally
+        .check(coach, "the coach syncs 130 workouts with the progress moving, then pages", async {
+            coach_syncs_with_live_progress(setup, coach).await
+        })
+        .await;
+    tally
+        .check(coach, "a workout shows its steps in words and its intensity chart", async {
+            workout = Some(coach_opens_a_workout(setup, coach).await?);
+            Ok(())
+        })
+        .await;
+    tally
+        .check(coach, "the roster shows the athlete's Garmin health", async {
+            coach_sees_athlete_garmin_health(setup, coach).await
+        })
+        .await;
+    *setup.workout_path.borrow_mut() = workout;
 }

@@ -1,6 +1,6 @@
 //! Checks over every person's pages: at desktop and phone width nothing is
-//! wider than the screen, and nothing was logged as an error in any
-//! browser's console.
+//! wider than the screen and axe-core finds no violation, and nothing was
+//! logged as an error in any browser's console.
 
 use std::time::Instant;
 
@@ -10,22 +10,32 @@ use serde_json::json;
 
 use super::{
     DESKTOP, PHONE, POLL, UI_TIMEOUT,
+    a11y_checks::axe_clean,
     driver::{Browser, Setup, chromedriver_post, find_button, wait_for_path},
 };
 
 /// Each person's main pages at desktop and phone width: the page settles,
-/// nothing is wider than the screen, and (with BATON_BROWSER_SCREENSHOTS)
-/// a PNG of each is saved.
+/// nothing is wider than the screen, axe-core finds nothing, and (with
+/// BATON_BROWSER_SCREENSHOTS) a PNG of each is saved.
 pub(super) async fn page_tour(setup: &Setup, browser: &Browser) -> anyhow::Result<()> {
     let client = &browser.client;
-    let paths: &[&str] = match browser.who {
-        "admin" => &["/", "/admin", "/admin/users", "/settings"],
-        "coach" => &["/", "/athletes", "/settings"],
-        "athlete" => &["/", "/coaches"],
-        _ => &["/settings", "/sign-in"],
-    };
-    for path in paths {
-        if *path == "/sign-in" {
+    let mut paths: Vec<String> = match browser.who {
+        "admin" => vec!["/", "/admin", "/admin/users", "/garmin", "/settings"],
+        "coach" => vec!["/", "/athletes", "/garmin", "/library", "/settings"],
+        "athlete" => vec!["/", "/coaches", "/garmin"],
+        _ => vec!["/settings", "/garmin", "/sign-in"],
+    }
+    .into_iter()
+    .map(str::to_owned)
+    .collect();
+    if browser.who == "coach"
+        && let Some(workout) = setup.workout_path.borrow().clone()
+    {
+        paths.push(workout);
+    }
+    for path in &paths {
+        let path = path.as_str();
+        if path == "/sign-in" {
             find_button(client, "Sign out").await?.click().await?;
             wait_for_path(client, "/sign-in").await?;
         }
@@ -35,8 +45,10 @@ pub(super) async fn page_tour(setup: &Setup, browser: &Browser) -> anyhow::Resul
             client.set_window_size(width, height).await?;
             wait_until_settled(client).await?;
             fits_the_screen(client).await.with_context(|| format!("{path} at {size} width"))?;
+            axe_clean(client).await.with_context(|| format!("{path} at {size} width"))?;
             let page = match path.trim_matches('/') {
                 "" => "home".to_owned(),
+                other if other.starts_with("library/") => "workout".to_owned(),
                 other => other.replace('/', "-"),
             };
             let who = browser.who.replace(' ', "-").to_lowercase();

@@ -22,6 +22,9 @@ impl ApiError {
                 Self::InviteForSomeoneElse
             }
             (Code::PermissionDenied, _) => Self::PermissionDenied,
+            (Code::InvalidArgument, Some(R::GarminWrongPassword)) => Self::GarminWrongPassword,
+            (Code::InvalidArgument, Some(R::GarminWrongMfaCode)) => Self::GarminWrongMfaCode,
+            (Code::InvalidArgument, Some(R::GarminTokensRejected)) => Self::GarminTokensRejected,
             (Code::InvalidArgument, _) => Self::InvalidArgument {
                 message: status.message().to_owned(),
                 violations: violations(status),
@@ -31,6 +34,11 @@ impl ApiError {
                 Self::TooManyAttempts { retry_after: status.details().retry_delay }
             }
             (Code::Unavailable, Some(R::GoogleUnavailable)) => Self::GoogleUnavailable,
+            (Code::Unavailable, Some(R::GarminRateLimited)) => {
+                Self::GarminRateLimited { retry_after: status.details().retry_delay }
+            }
+            (Code::Unavailable, Some(R::GarminUnavailable)) => Self::GarminUnavailable,
+            (Code::Aborted, Some(R::GarminSyncRunning)) => Self::GarminSyncRunning,
             (Code::Unavailable, _) if !status.answered() => Self::Unreachable,
             (Code::Unavailable, _) => Self::Unavailable,
             (Code::DeadlineExceeded, _) => Self::TimedOut,
@@ -92,6 +100,11 @@ fn precondition(reason: ErrorReason) -> Option<ApiError> {
         R::OwnAccount => ApiError::OwnAccount,
         R::LastAdmin => ApiError::LastAdmin,
         R::AccountInactive => ApiError::AccountInactive,
+        R::GarminNotConnected => ApiError::GarminNotConnected,
+        R::GarminNeedsRelogin => ApiError::GarminNeedsRelogin,
+        R::GarminSignInBlocked => ApiError::GarminSignInBlocked,
+        R::GarminPendingLoginUnusable => ApiError::GarminPendingLoginUnusable,
+        R::GarminTicketRejected => ApiError::GarminTicketRejected,
         _ => return None,
     };
     Some(error)
@@ -149,6 +162,11 @@ mod tests {
             ("OWN_ACCOUNT", ApiError::OwnAccount),
             ("LAST_ADMIN", ApiError::LastAdmin),
             ("ACCOUNT_INACTIVE", ApiError::AccountInactive),
+            ("GARMIN_NOT_CONNECTED", ApiError::GarminNotConnected),
+            ("GARMIN_NEEDS_RELOGIN", ApiError::GarminNeedsRelogin),
+            ("GARMIN_SIGN_IN_BLOCKED", ApiError::GarminSignInBlocked),
+            ("GARMIN_PENDING_LOGIN_UNUSABLE", ApiError::GarminPendingLoginUnusable),
+            ("GARMIN_TICKET_REJECTED", ApiError::GarminTicketRejected),
         ];
         for (reason, expected) in cases {
             let status = refusal(Code::FailedPrecondition, reason);
@@ -165,6 +183,16 @@ mod tests {
             (Code::ResourceExhausted, "SERVER_BUSY", ApiError::Unavailable),
             (Code::Unavailable, "GOOGLE_UNAVAILABLE", ApiError::GoogleUnavailable),
             (Code::Unavailable, "DATABASE_UNAVAILABLE", ApiError::Unavailable),
+            (Code::InvalidArgument, "GARMIN_WRONG_PASSWORD", ApiError::GarminWrongPassword),
+            (Code::InvalidArgument, "GARMIN_WRONG_MFA_CODE", ApiError::GarminWrongMfaCode),
+            (Code::InvalidArgument, "GARMIN_TOKENS_REJECTED", ApiError::GarminTokensRejected),
+            (Code::Unavailable, "GARMIN_UNAVAILABLE", ApiError::GarminUnavailable),
+            (
+                Code::Unavailable,
+                "GARMIN_RATE_LIMITED",
+                ApiError::GarminRateLimited { retry_after: None },
+            ),
+            (Code::Aborted, "GARMIN_SYNC_RUNNING", ApiError::GarminSyncRunning),
         ];
         for (code, reason, expected) in cases {
             assert_eq!(ApiError::from_status(&refusal(code, reason)), expected, "{reason}");
@@ -222,6 +250,54 @@ mod tests {
         );
         let bare = plain(Code::ResourceExhausted, "slow down");
         assert_eq!(ApiError::from_status(&bare), ApiError::TooManyAttempts { retry_after: None });
+    }
+
+    #[test]
+    fn a_garmin_rate_limit_carries_garmins_wait() {
+        let details = Details {
+            retry_delay: Some(Duration::from_secs(900)),
+            ..error_info("GARMIN_RATE_LIMITED", DOMAIN)
+        };
+        let status = answer(Code::Unavailable, "slow down", details);
+        assert_eq!(
+            ApiError::from_status(&status),
+            ApiError::GarminRateLimited { retry_after: Some(Duration::from_secs(900)) }
+        );
+    }
+
+    #[test]
+    fn every_garmin_reason_has_its_own_words() {
+        use baton_proto::error::v1::ErrorReason;
+        // Every GARMIN_* reason of the contract, under the code it travels with.
+        let mut seen = 0;
+        for value in 0..=i32::from(u8::MAX) {
+            let Ok(reason) = ErrorReason::try_from(value) else { continue };
+            let name = reason.as_str_name();
+            if !name.starts_with("GARMIN_") {
+                continue;
+            }
+            seen += 1;
+            let code = match name {
+                "GARMIN_WRONG_PASSWORD" | "GARMIN_WRONG_MFA_CODE" | "GARMIN_TOKENS_REJECTED" => {
+                    Code::InvalidArgument
+                }
+                "GARMIN_RATE_LIMITED" | "GARMIN_UNAVAILABLE" => Code::Unavailable,
+                "GARMIN_SYNC_RUNNING" => Code::Aborted,
+                _ => Code::FailedPrecondition,
+            };
+            let error = ApiError::from_status(&refusal(code, name));
+            assert!(
+                !matches!(
+                    error,
+                    ApiError::FailedPrecondition(_)
+                        | ApiError::InvalidArgument { .. }
+                        | ApiError::Unavailable
+                        | ApiError::Unexpected(_)
+                ),
+                "{name} reads generically: {error:?}"
+            );
+        }
+        assert!(seen >= 11, "only {seen} GARMIN_* reasons in the contract");
     }
 
     #[test]

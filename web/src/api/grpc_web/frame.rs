@@ -1,7 +1,8 @@
 //! grpc-web's body framing: every frame is a flag byte, a 4-byte
 //! big-endian length and that many bytes. Flag 0x00 carries a message,
 //! 0x80 the trailers as `name: value` lines; 0x01 (compressed) is never
-//! asked for, so never accepted.
+//! asked for, so never accepted. A unary answer is [`parse`]d whole; a
+//! server stream goes through a [`Decoder`] as its bytes arrive.
 
 /// Flag bit of the frame holding the trailers.
 const TRAILERS: u8 = 0x80;
@@ -19,6 +20,55 @@ pub(super) fn encode(message: &[u8]) -> Vec<u8> {
     body
 }
 
+/// One frame of an answer.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) enum Frame {
+    Message(Vec<u8>),
+    /// Trailer names (lower case) and values.
+    Trailers(Vec<(String, String)>),
+}
+
+/// Cuts frames out of a body that arrives in pieces (a server stream):
+/// bytes are pushed as they come, and whole frames taken out as soon as
+/// they are complete.
+#[derive(Debug, Default)]
+pub(super) struct Decoder {
+    pending: Vec<u8>,
+}
+
+impl Decoder {
+    pub fn push(&mut self, bytes: &[u8]) {
+        self.pending.extend_from_slice(bytes);
+    }
+
+    /// The next whole frame, if it has arrived; the error says, for the
+    /// status message, why the body is not a grpc-web answer.
+    pub fn next_frame(&mut self) -> Result<Option<Frame>, &'static str> {
+        let Some((&[flag, a, b, c, d], rest)) = self.pending.split_first_chunk::<HEADER_LEN>()
+        else {
+            return Ok(None);
+        };
+        let len = u32::from_be_bytes([a, b, c, d]) as usize;
+        if rest.len() < len {
+            return Ok(None);
+        }
+        if flag & TRAILERS == 0 && flag & COMPRESSED != 0 {
+            return Err("the answer was compressed");
+        }
+        let payload: Vec<u8> = self.pending.drain(..HEADER_LEN + len).skip(HEADER_LEN).collect();
+        Ok(Some(if flag & TRAILERS != 0 {
+            Frame::Trailers(trailers(&payload).collect())
+        } else {
+            Frame::Message(payload)
+        }))
+    }
+
+    /// Whether part of a frame is still waiting for the rest of it.
+    pub fn is_mid_frame(&self) -> bool {
+        !self.pending.is_empty()
+    }
+}
+
 /// A unary answer's body, split into its parts.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub(super) struct Answer {
@@ -28,32 +78,29 @@ pub(super) struct Answer {
     pub trailers: Vec<(String, String)>,
 }
 
-impl Answer {
-    /// The value of the trailer `name` (lower case), if sent.
-    pub fn trailer(&self, name: &str) -> Option<String> {
-        self.trailers.iter().find(|(known, _)| known == name).map(|(_, value)| value.clone())
-    }
+/// The value of the trailer `name` (lower case) among `trailers`.
+pub(super) fn trailer(trailers: &[(String, String)], name: &str) -> Option<String> {
+    trailers.iter().find(|(known, _)| known == name).map(|(_, value)| value.clone())
 }
 
 /// Splits a unary answer's body into its message and trailers; the error
 /// says, for the status message, why the body is not a grpc-web answer.
-pub(super) fn parse(mut body: &[u8]) -> Result<Answer, &'static str> {
+pub(super) fn parse(body: &[u8]) -> Result<Answer, &'static str> {
+    let mut decoder = Decoder::default();
+    decoder.push(body);
     let mut answer = Answer::default();
-    while !body.is_empty() {
-        let Some((&[flag, a, b, c, d], rest)) = body.split_first_chunk::<HEADER_LEN>() else {
-            return Err("a frame of the answer was cut short");
-        };
-        let len = u32::from_be_bytes([a, b, c, d]) as usize;
-        let (payload, rest) =
-            rest.split_at_checked(len).ok_or("a frame of the answer was cut short")?;
-        if flag & TRAILERS != 0 {
-            answer.trailers.extend(trailers(payload));
-        } else if flag & COMPRESSED != 0 {
-            return Err("the answer was compressed");
-        } else if answer.message.replace(payload.to_vec()).is_some() {
-            return Err("the answer held more than one message");
+    while let Some(frame) = decoder.next_frame()? {
+        match frame {
+            Frame::Trailers(trailers) => answer.trailers.extend(trailers),
+            Frame::Message(message) => {
+                if answer.message.replace(message).is_some() {
+                    return Err("the answer held more than one message");
+                }
+            }
         }
-        body = rest;
+    }
+    if decoder.is_mid_frame() {
+        return Err("a frame of the answer was cut short");
     }
     Ok(answer)
 }
@@ -92,9 +139,9 @@ mod tests {
         body.extend(frame(0x80, b"grpc-status:0\r\nGrpc-Message: all good \r\n"));
         let answer = parse(&body).unwrap();
         assert_eq!(answer.message.as_deref(), Some(&b"reply"[..]));
-        assert_eq!(answer.trailer("grpc-status").as_deref(), Some("0"));
-        assert_eq!(answer.trailer("grpc-message").as_deref(), Some("all good"));
-        assert_eq!(answer.trailer("grpc-status-details-bin"), None);
+        assert_eq!(trailer(&answer.trailers, "grpc-status").as_deref(), Some("0"));
+        assert_eq!(trailer(&answer.trailers, "grpc-message").as_deref(), Some("all good"));
+        assert_eq!(trailer(&answer.trailers, "grpc-status-details-bin"), None);
     }
 
     #[test]
@@ -115,5 +162,41 @@ mod tests {
         let mut two = frame(0, b"one");
         two.extend(frame(0, b"two"));
         assert!(parse(&two).is_err());
+    }
+
+    #[test]
+    fn a_stream_yields_each_frame_once_it_is_whole() {
+        let mut body = frame(0, b"one");
+        body.extend(frame(0, b"two"));
+        body.extend(frame(0x80, b"grpc-status: 0"));
+        let mut decoder = Decoder::default();
+        let mut frames = Vec::new();
+        // Byte by byte: frames split anywhere, even inside the header.
+        for byte in &body {
+            decoder.push(&[*byte]);
+            while let Some(frame) = decoder.next_frame().unwrap() {
+                frames.push(frame);
+            }
+        }
+        assert_eq!(
+            frames,
+            [
+                Frame::Message(b"one".to_vec()),
+                Frame::Message(b"two".to_vec()),
+                Frame::Trailers(vec![("grpc-status".into(), "0".into())]),
+            ]
+        );
+        assert!(!decoder.is_mid_frame());
+    }
+
+    #[test]
+    fn a_stream_cut_inside_a_frame_is_noticed() {
+        let mut decoder = Decoder::default();
+        decoder.push(&frame(0, b"whole")[..6]);
+        assert_eq!(decoder.next_frame(), Ok(None));
+        assert!(decoder.is_mid_frame());
+        let mut zipped = Decoder::default();
+        zipped.push(&frame(0x01, b"z"));
+        assert!(zipped.next_frame().is_err());
     }
 }
