@@ -6,6 +6,7 @@
 //! the timings would reveal whether an account exists).
 
 mod bundle;
+mod garmin_sync;
 mod grpc;
 mod h2load;
 mod latency;
@@ -34,6 +35,9 @@ pub enum Part {
     Bundle,
     /// Unknown-email vs wrong-password sign-in latency (must not differ).
     Signin,
+    /// Syncing the demo coach's 130 workouts through the Garmin stand-in
+    /// with 50 ms per call, against the ideal for Baton's concurrency.
+    GarminSync,
 }
 
 pub fn run(root: &Path, part: Option<Part>) -> anyhow::Result<()> {
@@ -48,6 +52,7 @@ pub fn run(root: &Path, part: Option<Part>) -> anyhow::Result<()> {
             Part::RequestPath => request_path::run(root),
             Part::Bundle => bundle::run(root),
             Part::Signin => signin::run(root),
+            Part::GarminSync => garmin_sync::run(root),
         };
         // One part's failure must not hide the others' figures.
         if let Err(error) = result {
