@@ -92,7 +92,7 @@ impl GarminClient {
             .build()
             .map_err(|error| GarminError::Unavailable(format!("HTTP client: {error}")))?;
         #[cfg(feature = "browser-tls")]
-        let sign_in = SignInTransport::browser(CONNECT_TIMEOUT)?;
+        let sign_in = SignInTransport::browser(CONNECT_TIMEOUT);
         #[cfg(not(feature = "browser-tls"))]
         let sign_in = SignInTransport::Plain(http.clone());
         Ok(Self { config, http, sign_in })

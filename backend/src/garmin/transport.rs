@@ -14,6 +14,8 @@
 //! endpoint): the profile supplies only the TLS and HTTP/2 layers. No
 //! `Accept-Encoding` is sent: bodies arrive unencoded.
 
+#[cfg(feature = "browser-tls")]
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use http::{HeaderName, HeaderValue, Method, header};
@@ -97,7 +99,39 @@ pub(super) enum SignInTransport {
     Plain(reqwest::Client),
     /// wreq with [`BROWSER_PROFILE`]: Chrome's TLS and HTTP/2 fingerprint.
     #[cfg(feature = "browser-tls")]
-    Browser(wreq::Client),
+    Browser(LazyBrowser),
+}
+
+/// The wreq client, made on the first sign-in: most of a replica's life
+/// signs nobody in, and the client holds BoringSSL's context and a root
+/// store (idle memory). Shared by every clone.
+#[cfg(feature = "browser-tls")]
+#[derive(Clone)]
+pub(super) struct LazyBrowser {
+    connect_timeout: Duration,
+    client: Arc<OnceLock<wreq::Client>>,
+}
+
+#[cfg(feature = "browser-tls")]
+impl LazyBrowser {
+    /// wreq with the Chrome profile's TLS and HTTP/2 settings and none of
+    /// its default headers; redirects are not followed and cookies are not
+    /// kept (the SSO conversation keeps its own jar).
+    fn client(&self) -> GarminResult<&wreq::Client> {
+        if let Some(client) = self.client.get() {
+            return Ok(client);
+        }
+        let profile =
+            wreq_util::Emulation::builder().profile(BROWSER_PROFILE).headers(false).build();
+        let made = wreq::Client::builder()
+            .emulation(profile)
+            .connect_timeout(self.connect_timeout)
+            .redirect(wreq::redirect::Policy::none())
+            .build()
+            .map_err(|error| GarminError::Unavailable(format!("sign-in HTTP client: {error}")))?;
+        // Two first sign-ins at once each make one; the first stored wins.
+        Ok(self.client.get_or_init(|| made))
+    }
 }
 
 impl std::fmt::Debug for SignInTransport {
@@ -112,20 +146,10 @@ impl std::fmt::Debug for SignInTransport {
 }
 
 impl SignInTransport {
-    /// wreq with the Chrome profile's TLS and HTTP/2 settings and none of
-    /// its default headers; redirects are not followed and cookies are not
-    /// kept (the SSO conversation keeps its own jar).
+    /// The browser-like transport; its client is made on first use.
     #[cfg(feature = "browser-tls")]
-    pub fn browser(connect_timeout: Duration) -> GarminResult<Self> {
-        let profile =
-            wreq_util::Emulation::builder().profile(BROWSER_PROFILE).headers(false).build();
-        wreq::Client::builder()
-            .emulation(profile)
-            .connect_timeout(connect_timeout)
-            .redirect(wreq::redirect::Policy::none())
-            .build()
-            .map(Self::Browser)
-            .map_err(|error| GarminError::Unavailable(format!("sign-in HTTP client: {error}")))
+    pub fn browser(connect_timeout: Duration) -> Self {
+        Self::Browser(LazyBrowser { connect_timeout, client: Arc::default() })
     }
 
     /// Sends `request` and reads the answer whole (bounded). No answer at
@@ -146,8 +170,9 @@ impl SignInTransport {
                 Answer::read(response).await
             }
             #[cfg(feature = "browser-tls")]
-            Self::Browser(client) => {
-                let mut builder = client
+            Self::Browser(lazy) => {
+                let mut builder = lazy
+                    .client()?
                     .request(request.method, request.url.as_str())
                     .timeout(request.timeout)
                     .headers(headers);

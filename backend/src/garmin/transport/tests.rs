@@ -278,7 +278,7 @@ mod fingerprint {
 
     #[tokio::test]
     async fn the_sign_in_transport_says_hello_like_chrome_and_rustls_does_not() {
-        let chrome = capture(SignInTransport::browser(WAIT).unwrap()).await;
+        let chrome = capture(SignInTransport::browser(WAIT)).await;
         let rustls =
             capture(SignInTransport::Plain(client_for("https://sso.garmin.com").http)).await;
         println!("Chrome profile: {}\n{chrome:04x?}", chrome.ja4());
