@@ -45,7 +45,7 @@ const PASSWORD: &str = "bench password that is long";
 pub fn run(root: &std::path::Path) -> anyhow::Result<()> {
     let binary = server::build_backend(root, true)?;
     let runtime =
-        tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build()?;
+        tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
     let garmin =
         runtime.block_on(async { GarminSandbox::start(GarminSandboxConfig::default()) })?;
     let scratch = Scratch::new("garmin-sync")?;
