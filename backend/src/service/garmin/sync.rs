@@ -13,7 +13,7 @@ use tokio::sync::mpsc;
 use uuid::Uuid;
 
 use super::{
-    GarminService,
+    GarminService, failures,
     library::cached,
     locks::READ_SLOTS,
     session::{Account, CallKind},
@@ -29,6 +29,9 @@ use crate::{
 /// How long a sync may hold the account before another may take it over
 /// (a replica that died mid-sync releases nothing).
 const SYNC_LEASE: Duration = Duration::minutes(10);
+/// No coach has this many workouts: a Garmin that keeps answering full
+/// pages past it is answering nonsense.
+const MAX_LISTED: usize = 100_000;
 /// Events buffered for a slow reader.
 const EVENT_BUFFER: usize = 64;
 
@@ -279,7 +282,6 @@ impl GarminService {
     }
 }
 
-/// Every page of the account's own workouts, until a short one.
 /// Every workout Garmin lists, paging by `start += page length` (GARMIN.md
 /// §4.2). The list ends at an empty page or one shorter than the longest
 /// so far: a Garmin that caps pages below `LIST_PAGE` still gets read to
@@ -317,10 +319,8 @@ async fn list_all(account: &Account) -> Result<Vec<Listed>> {
         }
         longest = longest.max(count);
         start += count;
-        if start > 100_000 {
-            // No coach has this many; a Garmin that keeps answering full
-            // pages is answering nonsense.
-            return Err(crate::service::garmin::failures::refusal(
+        if start > MAX_LISTED {
+            return Err(failures::refusal(
                 GarminError::Unavailable("Garmin's workout list does not end".into()),
                 None,
             ));
