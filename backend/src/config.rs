@@ -157,6 +157,25 @@ pub struct Config {
     #[arg(long, env = "BATON_GARMIN_API_URL", default_value = "https://connectapi.garmin.com")]
     pub garmin_api_url: url::Url,
 
+    /// Garmin Connect's web app, for links to an athlete's imported copy.
+    #[arg(long, env = "BATON_GARMIN_WEB_URL", default_value = "https://connect.garmin.com")]
+    pub garmin_web_url: url::Url,
+
+    /// Imports run at once on this replica (each Garmin account still gets
+    /// one at a time).
+    #[arg(long, env = "BATON_IMPORT_WORKERS", default_value_t = 8)]
+    pub import_workers: usize,
+
+    /// Tries of one import before it is reported failed (429s, 5xx,
+    /// timeouts); refusals that trying again cannot fix fail at once.
+    #[arg(long, env = "BATON_IMPORT_MAX_ATTEMPTS", default_value_t = 6)]
+    pub import_max_attempts: u32,
+
+    /// The wait before an import's second try, in seconds; it doubles with
+    /// each try, up to ten minutes, or follows Garmin's Retry-After.
+    #[arg(long, env = "BATON_IMPORT_RETRY_SECS", default_value_t = 5)]
+    pub import_retry_secs: u64,
+
     /// Log format; levels come from RUST_LOG.
     #[arg(long, env = "BATON_LOG_FORMAT", value_enum, default_value = "pretty")]
     pub log_format: LogFormat,

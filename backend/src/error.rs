@@ -67,11 +67,16 @@ pub enum Reason {
     GarminRateLimited,
     GarminUnavailable,
     GarminSyncRunning,
+    ShareImporting,
+    ShareImported,
+    ShareRevoked,
+    WorkoutNotCopyable,
+    GarminRefusedWorkout,
 }
 
 impl Reason {
     /// Every reason, for the tests that hold them to the proto and the SPA.
-    pub const ALL: [Reason; 35] = [
+    pub const ALL: [Reason; 40] = [
         Reason::LinkUnusable,
         Reason::AccountExists,
         Reason::InviteAddressedElsewhere,
@@ -107,6 +112,11 @@ impl Reason {
         Reason::GarminRateLimited,
         Reason::GarminUnavailable,
         Reason::GarminSyncRunning,
+        Reason::ShareImporting,
+        Reason::ShareImported,
+        Reason::ShareRevoked,
+        Reason::WorkoutNotCopyable,
+        Reason::GarminRefusedWorkout,
     ];
 
     /// The `baton.error.v1.ErrorReason` value name: the wire string.
@@ -147,7 +157,17 @@ impl Reason {
             Reason::GarminRateLimited => "GARMIN_RATE_LIMITED",
             Reason::GarminUnavailable => "GARMIN_UNAVAILABLE",
             Reason::GarminSyncRunning => "GARMIN_SYNC_RUNNING",
+            Reason::ShareImporting => "SHARE_IMPORTING",
+            Reason::ShareImported => "SHARE_IMPORTED",
+            Reason::ShareRevoked => "SHARE_REVOKED",
+            Reason::WorkoutNotCopyable => "WORKOUT_NOT_COPYABLE",
+            Reason::GarminRefusedWorkout => "GARMIN_REFUSED_WORKOUT",
         }
+    }
+
+    /// The reason whose wire name is `name`.
+    pub fn from_name(name: &str) -> Option<Reason> {
+        Self::ALL.into_iter().find(|reason| reason.name() == name)
     }
 
     /// The status code the reason travels under (as the proto documents).
@@ -233,6 +253,11 @@ impl Reason {
             Reason::GarminRateLimited => "Garmin is rate-limiting this account; try again later",
             Reason::GarminUnavailable => "Garmin Connect cannot be reached; try again shortly",
             Reason::GarminSyncRunning => "a sync of this Garmin account is already running",
+            Reason::ShareImporting => "the share is being imported; wait for the import to end",
+            Reason::ShareImported => "the share is already in the athlete's Garmin account",
+            Reason::ShareRevoked => "the coach withdrew this share",
+            Reason::WorkoutNotCopyable => "Garmin would refuse a copy of this workout",
+            Reason::GarminRefusedWorkout => "Garmin refused the copy of the workout",
         }
     }
 }

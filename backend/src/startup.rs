@@ -33,8 +33,9 @@ use crate::{
         panic_guard,
     },
     service::{
-        AuditService, AuthService, Context, GarminService, LoginThrottle, Retention, Revocations,
-        RosterService, Settings, ShowLinkOnly, ThrottleSettings, UserService,
+        AuditService, AuthService, Context, GarminService, ImportSettings, LoginThrottle,
+        Retention, Revocations, RosterService, Settings, ShareChanges, SharingService,
+        ShowLinkOnly, ThrottleSettings, UserService,
     },
     store::Db,
     telemetry,
@@ -78,6 +79,7 @@ pub struct Components {
     pub roster: RosterService,
     pub audit: AuditService,
     pub garmin: GarminService,
+    pub sharing: SharingService,
     pub revocations: Revocations,
     pub retention: Retention,
 }
@@ -134,13 +136,24 @@ impl Components {
                 password_reset_lifetime: chrono::Duration::days(1),
             }),
         };
+        let garmin = GarminService::new(context.clone());
+        let imports = ImportSettings {
+            workers: config.import_workers,
+            max_attempts: config.import_max_attempts.max(1),
+            first_retry: chrono::Duration::seconds(
+                i64::try_from(config.import_retry_secs).unwrap_or(i64::MAX).min(600),
+            ),
+            garmin_web_url: config.garmin_web_url.to_string(),
+            wake: Default::default(),
+        };
         Ok(Self {
             db,
             auth: AuthService::new(context.clone()),
             users: UserService::new(context.clone()),
             roster: RosterService::new(context.clone()),
             audit: AuditService::new(context.clone()),
-            garmin: GarminService::new(context),
+            sharing: SharingService::new(context, garmin.clone(), ShareChanges::default(), imports),
+            garmin,
             revocations,
             retention,
         })
@@ -211,7 +224,9 @@ impl Application {
             .add_service(limits(GarminServiceServer::new(GarminApi::new(
                 components.garmin.clone(),
             ))))
-            .add_service(limits(SharingServiceServer::new(SharingApi)));
+            .add_service(limits(SharingServiceServer::new(SharingApi::new(
+                components.sharing.clone(),
+            ))));
         if config.reflection {
             builder.add_service(reflection_v1()?).add_service(reflection_v1alpha()?);
         }
@@ -273,11 +288,13 @@ impl Application {
         let watcher = tokio::spawn(watch_health(db.clone(), health.clone()));
         let revocations = tokio::spawn(components.revocations.clone().watch());
         let retention = tokio::spawn(components.retention.clone().run());
+        let imports = components.sharing.start_workers();
         let drain = async move {
             shutdown.await;
             watcher.abort();
             revocations.abort();
             retention.abort();
+            imports.stop().await;
             set_health(&health, ServingStatus::NotServing).await;
             tracing::info!("shutting down: draining in-flight requests");
         };

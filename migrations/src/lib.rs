@@ -18,6 +18,7 @@ mod m20261202_000011_seal_idempotency_replies;
 mod m20261202_000012_retention_indexes;
 mod m20261202_000013_create_garmin_accounts;
 mod m20261202_000014_create_workouts;
+mod m20261202_000015_create_shares;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000012_retention_indexes::Migration),
             Box::new(m20261202_000013_create_garmin_accounts::Migration),
             Box::new(m20261202_000014_create_workouts::Migration),
+            Box::new(m20261202_000015_create_shares::Migration),
         ]
     }
 }

@@ -13,6 +13,7 @@ mod password;
 mod profile;
 mod role;
 mod session;
+mod share;
 mod user;
 
 pub use audit::{AuditEvent, AuditFilter, AuditRecord};
@@ -28,4 +29,7 @@ pub use password::Password;
 pub use profile::{DisplayName, HttpsUrl, Timezone};
 pub use role::{Role, Roles};
 pub use session::Session;
+pub use share::{
+    CalendarDate, Share, ShareFailure, ShareFilter, ShareSide, ShareStatus, SharedWorkout,
+};
 pub use user::{SignInMethod, Units, User, UserFilter};

@@ -14,7 +14,7 @@ use super::{
 };
 
 /// Garmin's maximum useful list page.
-pub(super) const LIST_PAGE: usize = 100;
+pub const LIST_PAGE: usize = 100;
 /// Attempts of a read before its failure is reported.
 const READ_ATTEMPTS: u32 = 3;
 
@@ -107,6 +107,13 @@ impl GarminClient {
         created["workoutScheduleId"]
             .as_i64()
             .ok_or_else(|| GarminError::Unavailable("Garmin's schedule answer has no id".into()))
+    }
+
+    /// Takes a calendar entry off; one already gone is [`GarminError::NotFound`].
+    pub async fn unschedule(&self, access_token: &str, schedule_id: i64) -> GarminResult<()> {
+        let url =
+            Self::url(&self.config.api_url, &format!("/workout-service/schedule/{schedule_id}"))?;
+        self.write(self.bearer(self.http.delete(url), access_token)).await.map(drop)
     }
 
     /// The workout calendar items of a month (`month0`: January is 0).

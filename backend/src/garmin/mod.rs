@@ -14,7 +14,7 @@ mod tokens;
 mod transport;
 pub mod workout;
 
-pub use api::Profile;
+pub use api::{LIST_PAGE, Profile};
 pub use client::{DI_CLIENT_ID, GarminClient, GarminConfig};
 pub use error::{GarminError, GarminResult};
 pub use sso::{PendingSignIn, SignIn, Ticket};

@@ -37,6 +37,18 @@ impl Coach {
     }
 }
 
+/// Proof that the caller signed in as an athlete.
+#[derive(Debug, Clone)]
+pub struct Athlete {
+    pub(super) caller: Caller,
+}
+
+impl Athlete {
+    pub fn id(&self) -> uuid::Uuid {
+        self.caller.user_id
+    }
+}
+
 /// Who manages invites: a coach their own, an admin everyone's.
 #[derive(Debug, Clone)]
 pub enum InviteManager {
@@ -72,6 +84,12 @@ pub(super) async fn require_admin(context: &Context, caller: &Caller) -> Result<
 pub(super) fn require_coach(caller: &Caller) -> Result<Coach> {
     caller.require(Role::Coach)?;
     Ok(Coach { caller: caller.clone() })
+}
+
+/// PERMISSION_DENIED unless the caller signed in as an athlete.
+pub(super) fn require_athlete(caller: &Caller) -> Result<Athlete> {
+    caller.require(Role::Athlete)?;
+    Ok(Athlete { caller: caller.clone() })
 }
 
 /// An admin (checked in the database) or else a coach.

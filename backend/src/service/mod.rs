@@ -21,17 +21,18 @@ mod retention;
 mod revocations;
 mod roster;
 mod sessions;
+mod sharing;
 mod throttle;
 mod users;
 
-pub use access::{Admin, Coach, InviteManager};
+pub use access::{Admin, Athlete, Coach, InviteManager};
 pub use audit::{AuditEntry, AuditService};
 pub use auth::{AuthService, IssuedTokens, SESSION_LIFETIME, SignInOptions};
 pub use caller::Caller;
 pub use context::{Context, Settings};
 pub use garmin::{
-    ConnectionState, GarminService, PasswordConnect, PendingMfa, SyncEvent, SyncOutcome,
-    SyncSummary, TicketOrigin, WorkoutDetail,
+    ConnectionState, GarminService, GarminWriter, PasswordConnect, PendingMfa, Refusable,
+    SyncEvent, SyncOutcome, SyncSummary, TicketOrigin, WorkoutDetail,
 };
 pub use google::{GoogleAuthorization, GooglePurpose};
 pub use idempotency::REPLAY_WINDOW;
@@ -41,5 +42,10 @@ pub use retention::{PURGE_INTERVAL, Purged, Retention};
 pub use revocations::{POLL_INTERVAL, Revocations};
 pub use roster::{InviteView, Linked, RosterService};
 pub use sessions::{RECENT_SIGN_IN, SessionView};
+pub use sharing::{
+    AthleteSelection, ImportEvent, ImportItem, ImportSettings, ImportSummary, ImportWorkers, Inbox,
+    Party, ShareChanges, ShareDetail, ShareRequest, ShareView, SharedOutcome, SharingService,
+    SkipReason, Skipped,
+};
 pub use throttle::{LoginThrottle, ThrottleSettings};
 pub use users::{AccountChanges, NewAccount, OneTimeLink, Overview, ProfileChanges, UserService};

@@ -20,7 +20,7 @@ use crate::{
     store::{
         Connection, audit, garmin_accounts,
         one_time_tokens::{self, NewToken, PendingScope},
-        roster, users,
+        roster, shares, users,
     },
 };
 
@@ -51,6 +51,9 @@ pub struct Linked {
     /// Their Garmin link's health as last recorded (None: not connected).
     /// Filled for a coach's athletes only; never calls Garmin.
     pub garmin: Option<LinkStatus>,
+    /// Shares from the coach not yet imported or dismissed; filled for a
+    /// coach's athletes only.
+    pub open_shares: u64,
 }
 
 /// Roster use cases.
@@ -280,9 +283,11 @@ impl RosterService {
             .collect();
         let ids: Vec<Uuid> = rows.iter().map(|row| row.user.id).collect();
         let links = garmin_accounts::find_many(db, &ids).await?;
+        let open = shares::open_counts(db, coach.id(), &ids).await?;
         for row in &mut rows {
             row.garmin =
                 links.iter().find(|link| link.user_id == row.user.id).map(|link| link.status);
+            row.open_shares = open.get(&row.user.id).copied().unwrap_or(0);
         }
         Ok(cursor.finish(rows))
     }
@@ -396,7 +401,7 @@ impl RosterService {
             .into_iter()
             .filter_map(|(id, linked_at)| {
                 let user = people.iter().find(|user| user.id == id && user.active)?.clone();
-                Some(Linked { user, linked_at, garmin: None })
+                Some(Linked { user, linked_at, garmin: None, open_shares: 0 })
             })
             .collect())
     }

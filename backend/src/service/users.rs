@@ -13,13 +13,14 @@ use crate::{
     crypto::new_opaque_token,
     domain::{
         AuditEvent, ClientInfo, DisplayName, Email, HttpsUrl, IdempotencyKey, PageRequest,
-        PageScope, Purpose, Role, Roles, SignInMethod, Timezone, Units, User, UserFilter,
+        PageScope, Purpose, Role, Roles, ShareStatus, SignInMethod, Timezone, Units, User,
+        UserFilter,
     },
     error::{Error, Reason, Result},
     store::{
-        audit, garmin_accounts, garmin_sign_ins, google_logins,
+        audit, garmin_accounts, garmin_sign_ins, google_logins, jobs,
         one_time_tokens::{self, NewToken, PendingScope},
-        roster, sessions,
+        roster, sessions, shares,
         users::{self, NewUser, UserChanges},
         workouts,
     },
@@ -75,6 +76,12 @@ pub struct Overview {
     /// Garmin links that work, and those needing attention.
     pub garmin_connected: u64,
     pub garmin_attention: u64,
+    /// Shares waiting for their athlete (pending or importing), imported,
+    /// failed; import jobs waiting or running.
+    pub waiting_shares: u64,
+    pub imported_shares: u64,
+    pub failed_shares: u64,
+    pub unfinished_jobs: u64,
 }
 
 /// Profile and administration use cases.
@@ -429,7 +436,13 @@ impl UserService {
         let inactive_users =
             users::count(db, &UserFilter { active: Some(false), ..UserFilter::default() }).await?;
         let (garmin_connected, garmin_attention) = garmin_accounts::counts(db).await?;
+        let by_status = shares::status_counts(db).await?;
+        let count = |status: ShareStatus| by_status.get(&status).copied().unwrap_or(0);
         Ok(Overview {
+            waiting_shares: count(ShareStatus::Pending) + count(ShareStatus::Importing),
+            imported_shares: count(ShareStatus::Imported),
+            failed_shares: count(ShareStatus::Failed),
+            unfinished_jobs: jobs::unfinished_count(db).await?,
             garmin_connected,
             garmin_attention,
             total_users,

@@ -157,3 +157,33 @@ pub async fn remove_all<C: ConnectionTrait>(db: &C, owner_id: Uuid) -> Result<()
     workouts::Entity::delete_many().filter(Column::OwnerId.eq(owner_id)).exec(db).await?;
     Ok(())
 }
+
+/// Several of the user's cached workouts by Baton id, in no particular
+/// order; ids that are not the user's are left out.
+pub async fn find_many<C: ConnectionTrait>(
+    db: &C,
+    owner_id: Uuid,
+    ids: &[Uuid],
+) -> Result<Vec<CachedWorkout>> {
+    let rows = workouts::Entity::find()
+        .filter(Column::OwnerId.eq(owner_id))
+        .filter(Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(CachedWorkout::from).collect())
+}
+
+/// Garmin's last change of each of these cached workouts (any owner).
+pub async fn garmin_updated_at<C: ConnectionTrait>(
+    db: &C,
+    ids: &[Uuid],
+) -> Result<std::collections::HashMap<Uuid, Option<DateTime<Utc>>>> {
+    let rows: Vec<(Uuid, Option<DateTime<Utc>>)> = workouts::Entity::find()
+        .select_only()
+        .columns([Column::Id, Column::GarminUpdatedAt])
+        .filter(Column::Id.is_in(ids.iter().copied()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().collect())
+}

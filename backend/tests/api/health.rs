@@ -1,7 +1,7 @@
 //! Health, reflection, and what unknown or unbuilt RPCs answer.
 
 use baton_proto::sharing::v1::{
-    ShareWorkoutsRequest, sharing_service_client::SharingServiceClient,
+    UpdateSharedCopiesRequest, sharing_service_client::SharingServiceClient,
 };
 use tokio_stream::StreamExt;
 use tonic::Code;
@@ -97,7 +97,7 @@ async fn reflection_lists_the_four_services_and_health() {
 async fn an_rpc_not_built_yet_answers_unimplemented() {
     let app = TestApp::spawn().await;
     let status = SharingServiceClient::new(app.channel().await)
-        .share_workouts(ShareWorkoutsRequest::default())
+        .update_shared_copies(UpdateSharedCopiesRequest::default())
         .await
         .unwrap_err();
     assert_eq!(status.code(), Code::Unimplemented);

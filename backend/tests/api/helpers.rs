@@ -152,6 +152,11 @@ impl TestApp {
             garmin_sso_url: "http://127.0.0.1:9".parse().unwrap(),
             garmin_diauth_url: "http://127.0.0.1:9".parse().unwrap(),
             garmin_api_url: "http://127.0.0.1:9".parse().unwrap(),
+            garmin_web_url: "https://connect.garmin.test".parse().unwrap(),
+            import_workers: 4,
+            import_max_attempts: 4,
+            // Retries are due at once: tests do not wait out backoff.
+            import_retry_secs: 0,
             log_format: LogFormat::Pretty,
             hash_params: HashParams::TESTING,
         }
@@ -356,6 +361,25 @@ impl TestApp {
         };
         let statement = sea_orm::Statement::from_sql_and_values(backend, sql, [value.into()]);
         reader.query_one_raw(statement).await.expect("the query runs")
+    }
+
+    /// Runs one write with `$1`, `$2`, … parameters in order (`?` on
+    /// SQLite) and commits it, for tests that put stored data into a state
+    /// the API cannot reach; returns the rows it changed.
+    pub async fn sql_write(&self, sql: &str, values: Vec<sea_orm::Value>) -> u64 {
+        use sea_orm::ConnectionTrait;
+        let txn = self.components.db.begin().await.expect("a write transaction");
+        let backend = txn.get_database_backend();
+        let mut sql = sql.to_owned();
+        if backend == sea_orm::DbBackend::Sqlite {
+            for n in (1..=values.len()).rev() {
+                sql = sql.replace(&format!("${n}"), "?");
+            }
+        }
+        let statement = sea_orm::Statement::from_sql_and_values(backend, sql, values);
+        let changed = txn.execute_raw(statement).await.expect("the write runs").rows_affected();
+        txn.commit().await.expect("the write commits");
+        changed
     }
 
     /// How many rows a query without parameters counts (`SELECT COUNT(*) AS n ...`).

@@ -124,6 +124,10 @@ async fn garbage_request_messages_get_a_status_and_the_server_keeps_serving() {
         "/baton.auth.v1.AuthService/StartGoogleSignIn",
         "/baton.user.v1.UserService/GetMe",
         "/baton.user.v1.UserService/ListUsers",
+        "/baton.sharing.v1.SharingService/ShareWorkouts",
+        "/baton.sharing.v1.SharingService/ListOutgoingShares",
+        "/baton.sharing.v1.SharingService/ListIncomingShares",
+        "/baton.sharing.v1.SharingService/ImportShares",
     ];
     let mut rng = rand::rng();
     for round in 0..120 {

@@ -30,6 +30,7 @@ mod refresh;
 mod retention;
 mod revocation;
 mod roster;
+mod sharing;
 mod signup;
 mod status_table;
 mod web;

@@ -6,6 +6,10 @@
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use baton_proto::{
     auth::v1::ListSessionsRequest,
+    sharing::v1::{
+        ListIncomingSharesRequest, ListOutgoingSharesRequest, ShareStatus, ShareWorkoutsRequest,
+        sharing_service_client::SharingServiceClient,
+    },
     user::v1::{
         InviteAthleteRequest, ListAuditEventsRequest, ListInvitesRequest, ListMyAthletesRequest,
         ListUsersRequest, Role,
@@ -16,12 +20,13 @@ use tonic::{Code, Status};
 
 use crate::helpers::{PASSWORD, TestApp, TestUser, bearer};
 
-/// The List RPCs of the services built so far; Garmin's and Sharing's come
-/// with their issues (they answer UNIMPLEMENTED until then).
+/// The List RPCs of the services built so far; Garmin's come with their
+/// issue (they answer UNIMPLEMENTED until then).
 const LIST_RPCS: [&str; 5] =
     ["ListSessions", "ListUsers", "ListInvites", "ListMyAthletes", "ListAuditEvents"];
-const NOT_BUILT_YET: [&str; 4] =
-    ["ListNotifications", "ListWorkouts", "ListOutgoingShares", "ListIncomingShares"];
+/// The sharing lists, which need a Garmin stand-in to have shares to page.
+const SHARING_LIST_RPCS: [&str; 2] = ["ListOutgoingShares", "ListIncomingShares"];
+const NOT_BUILT_YET: [&str; 2] = ["ListNotifications", "ListWorkouts"];
 
 /// One page of `rpc` as `who`, filtered by `filter` (a search text where the
 /// RPC has one): the next page token.
@@ -67,9 +72,69 @@ async fn list(
             };
             users.list_audit_events(bearer(request, token)).await?.into_inner().next_page_token
         }
+        "ListOutgoingShares" | "ListIncomingShares" => {
+            let statuses =
+                if filter.is_empty() { vec![] } else { vec![ShareStatus::Pending as i32] };
+            let mut sharing = SharingServiceClient::new(app.channel().await);
+            if rpc == "ListOutgoingShares" {
+                let request = ListOutgoingSharesRequest {
+                    page_size: 1,
+                    page_token,
+                    statuses,
+                    ..Default::default()
+                };
+                sharing
+                    .list_outgoing_shares(bearer(request, token))
+                    .await?
+                    .into_inner()
+                    .next_page_token
+            } else {
+                let request = ListIncomingSharesRequest {
+                    page_size: 1,
+                    page_token,
+                    statuses,
+                    ..Default::default()
+                };
+                sharing
+                    .list_incoming_shares(bearer(request, token))
+                    .await?
+                    .into_inner()
+                    .next_page_token
+            }
+        }
         other => panic!("no list call for {other}"),
     };
     Ok(next)
+}
+
+/// `rpc`'s tokens that `me` got, tried forged, by `other` and with another
+/// filter: each that was not refused with INVALID_ARGUMENT.
+async fn accepted_tokens(
+    app: &TestApp,
+    rpc: &str,
+    me: &TestUser,
+    other: &TestUser,
+    filter: &str,
+) -> Vec<String> {
+    let token = list(app, rpc, me, "", "").await.unwrap();
+    assert!(!token.is_empty(), "{rpc}: a second page follows");
+    assert!(list(app, rpc, me, "", &token).await.is_ok(), "{rpc}: the token continues");
+    let mut bad = forged(&token).into_iter().map(|t| (t, me, "")).collect::<Vec<_>>();
+    bad.push((token.clone(), other, ""));
+    if !filter.is_empty() {
+        bad.push((token.clone(), me, filter));
+    }
+    let mut failures = Vec::new();
+    for (page_token, who, filter) in bad {
+        match list(app, rpc, who, filter, &page_token).await {
+            Err(status) if status.code() == Code::InvalidArgument => {}
+            other => failures.push(format!(
+                "{rpc} with {}…: {other:?}",
+                page_token.chars().take(12).collect::<String>()
+            )),
+        }
+    }
+    failures
 }
 
 /// Who calls `rpc` (two callers who may, with a page to follow each).
@@ -138,25 +203,41 @@ async fn every_list_rpc_refuses_tokens_it_did_not_issue_for_this_query() {
     let mut failures = Vec::new();
     for rpc in LIST_RPCS {
         let [me, other] = callers(rpc, &admins, &coaches);
-        let token = list(&app, rpc, me, "", "").await.unwrap();
-        assert!(!token.is_empty(), "{rpc}: a second page follows");
-        assert!(list(&app, rpc, me, "", &token).await.is_ok(), "{rpc}: the token continues");
-        let mut bad = forged(&token).into_iter().map(|t| (t, me, "")).collect::<Vec<_>>();
-        bad.push((token.clone(), other, ""));
-        let filter = if rpc == "ListAuditEvents" { "auth." } else { "a" };
-        if rpc != "ListSessions" {
-            bad.push((token.clone(), me, filter));
-        }
-        for (page_token, who, filter) in bad {
-            match list(&app, rpc, who, filter, &page_token).await {
-                Err(status) if status.code() == Code::InvalidArgument => {}
-                other => failures.push(format!(
-                    "{rpc} with {}…: {other:?}",
-                    page_token.chars().take(12).collect::<String>()
-                )),
-            }
-        }
+        let filter = match rpc {
+            "ListAuditEvents" => "auth.",
+            "ListSessions" => "",
+            _ => "a",
+        };
+        failures.extend(accepted_tokens(&app, rpc, me, other, filter).await);
     }
+    assert!(failures.is_empty(), "tokens accepted or mishandled:\n{}", failures.join("\n"));
+}
+
+#[tokio::test]
+async fn the_sharing_lists_refuse_tokens_they_did_not_issue_for_this_query() {
+    let garmin = crate::garmin::GarminApp::spawn().await;
+    let app = &garmin.app;
+    let coach = app.create_user("carla@example.com", "Carla Coach", &[Role::Coach]).await;
+    let other_coach = app.create_user("cody@example.com", "Cody Coach", &[Role::Coach]).await;
+    let athlete = app.create_user("ada@example.com", "Ada Athlete", &[Role::Athlete]).await;
+    let other_athlete = app.create_user("abe@example.com", "Abe Athlete", &[Role::Athlete]).await;
+    app.link(&coach, &athlete).await;
+    garmin.link(&coach, baton_sandbox::garmin::seed::COACH).await;
+    garmin.sync(&coach, false).await.unwrap();
+    let workouts = crate::sharing::library(&garmin, &coach).await;
+    let request = ShareWorkoutsRequest {
+        workout_ids: workouts.iter().take(3).map(|w| w.id.clone()).collect(),
+        athlete_ids: vec![athlete.id.clone()],
+        ..Default::default()
+    };
+    let mut sharing = SharingServiceClient::new(app.channel().await);
+    sharing.share_workouts(bearer(request, &coach.access_token)).await.unwrap();
+
+    let mut failures =
+        accepted_tokens(app, "ListOutgoingShares", &coach, &other_coach, "pending").await;
+    failures.extend(
+        accepted_tokens(app, "ListIncomingShares", &athlete, &other_athlete, "pending").await,
+    );
     assert!(failures.is_empty(), "tokens accepted or mishandled:\n{}", failures.join("\n"));
 }
 
@@ -174,7 +255,9 @@ fn the_paging_test_covers_every_list_rpc() {
         .collect();
     for name in &lists {
         assert!(
-            LIST_RPCS.contains(&name.as_str()) || NOT_BUILT_YET.contains(&name.as_str()),
+            LIST_RPCS.contains(&name.as_str())
+                || SHARING_LIST_RPCS.contains(&name.as_str())
+                || NOT_BUILT_YET.contains(&name.as_str()),
             "{name} pages but has no case in the paging test"
         );
     }

@@ -118,6 +118,20 @@ impl GarminWorkout {
     }
 }
 
+/// Adds a paragraph to a copy's description (where the athlete reads who
+/// shared it, and where an import finds its own copy again).
+pub fn append_to_description(copy: &mut Value, paragraph: &str) {
+    if let Value::Object(root) = copy {
+        let existing = root.get("description").and_then(Value::as_str).unwrap_or("").trim_end();
+        let description = if existing.is_empty() {
+            paragraph.to_owned()
+        } else {
+            format!("{existing}\n\n{paragraph}")
+        };
+        root.insert("description".to_owned(), Value::String(description));
+    }
+}
+
 /// The name an athlete's copy gets: `"<original> (from <coach>)"`, at most
 /// [`MAX_NAME_CHARS`] characters. When too long, the original part is cut
 /// on a character boundary and marked with "…"; the coach's part is kept

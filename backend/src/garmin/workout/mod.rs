@@ -25,7 +25,9 @@ mod golden_tests;
 #[cfg(test)]
 mod robustness_tests;
 
-pub use copy::{CopyError, MAX_COACH_NAME_CHARS, MAX_NAME_CHARS, import_name};
+pub use copy::{
+    CopyError, MAX_COACH_NAME_CHARS, MAX_NAME_CHARS, append_to_description, import_name,
+};
 pub use estimate::{Estimate, EstimateSource};
 pub use ids::{
     ConditionComparison, DistanceUnit, DrillType, EndConditionType, EquipmentType, GarminId, Keyed,

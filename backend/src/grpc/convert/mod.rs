@@ -2,6 +2,7 @@
 //! beside this one).
 
 pub mod garmin;
+pub mod sharing;
 pub mod workout;
 
 use baton_proto::{auth::v1 as auth_pb, garmin::v1 as garmin_pb, user::v1 as user_pb};
@@ -108,8 +109,7 @@ pub fn athlete(linked: Linked) -> user_pb::Athlete {
             .map_or(garmin_pb::ConnectionStatus::NotConnected, garmin::status)
             as i32,
         link_time: Some(timestamp(linked.linked_at)),
-        // Shares arrive with the sharing issue; until then none is pending.
-        pending_share_count: 0,
+        pending_share_count: count(linked.open_shares),
     }
 }
 
@@ -176,11 +176,10 @@ pub fn overview(overview: Overview) -> user_pb::GetOverviewResponse {
         active_coach_count: count(overview.active_coaches),
         garmin_connected_count: count(overview.garmin_connected),
         garmin_attention_count: count(overview.garmin_attention),
-        // Shares and jobs arrive with the sharing issue.
-        pending_share_count: 0,
-        imported_share_count: 0,
-        failed_share_count: 0,
-        queued_job_count: 0,
+        pending_share_count: count(overview.waiting_shares),
+        imported_share_count: count(overview.imported_shares),
+        failed_share_count: count(overview.failed_shares),
+        queued_job_count: count(overview.unfinished_jobs),
     }
 }
 

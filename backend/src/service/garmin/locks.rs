@@ -53,6 +53,11 @@ impl GarminLocks {
         self.acquire(user_id, 1).await
     }
 
+    /// Every slot of the account: a write runs alone.
+    pub async fn write(&self, user_id: Uuid) -> Result<CallPermit> {
+        self.acquire(user_id, READ_SLOTS).await
+    }
+
     async fn acquire(&self, user_id: Uuid, slots: u32) -> Result<CallPermit> {
         let calls = self.of(user_id).calls;
         // Only a closed semaphore refuses, and these are never closed.

@@ -9,12 +9,14 @@ mod library;
 mod locks;
 mod session;
 mod sync;
+mod writes;
 
 use uuid::Uuid;
 
 pub use connect::{PasswordConnect, PendingMfa, TicketOrigin};
 pub use library::{ConnectionState, WorkoutDetail};
 pub use sync::{SyncEvent, SyncOutcome, SyncSummary};
+pub use writes::{GarminWriter, Refusable};
 
 use super::Context;
 use crate::{

@@ -21,11 +21,12 @@ use crate::{
     store::garmin_accounts,
 };
 
-/// Which slot a call takes (see `locks.rs`). Writes (creating and
-/// scheduling workouts) come with importing.
+/// Which slot a call takes (see `locks.rs`).
 #[derive(Debug, Clone, Copy)]
 pub(super) enum CallKind {
     Read,
+    /// Creating, changing, scheduling or deleting: nothing else runs beside it.
+    Write,
 }
 
 /// A linked account, ready to call.
@@ -75,6 +76,7 @@ impl Account {
         let locks = &self.service.locks;
         let _slot = match kind {
             CallKind::Read => locks.read(self.user_id()).await?,
+            CallKind::Write => locks.write(self.user_id()).await?,
         };
         let token = self.access_token(false).await?;
         let outcome = match call(token).await {

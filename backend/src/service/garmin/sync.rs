@@ -31,7 +31,7 @@ use crate::{
 const SYNC_LEASE: Duration = Duration::minutes(10);
 /// No coach has this many workouts: a Garmin that keeps answering full
 /// pages past it is answering nonsense.
-const MAX_LISTED: usize = 100_000;
+pub(super) const MAX_LISTED: usize = 100_000;
 /// Events buffered for a slow reader.
 const EVENT_BUFFER: usize = 64;
 

@@ -10,6 +10,7 @@ use baton::clock::ManualClock;
 use baton_proto::{
     auth::v1::{self as auth, auth_service_client::AuthServiceClient},
     garmin::v1::{self as garmin, garmin_service_client::GarminServiceClient},
+    sharing::v1::{self as sharing, sharing_service_client::SharingServiceClient},
     user::v1::{self as user, Role, user_service_client::UserServiceClient},
 };
 use baton_sandbox::{
@@ -57,6 +58,12 @@ pub(super) struct Fixture {
     pub(super) garmin: GarminSandbox,
     /// A Garmin sign-in `other_athlete` started that waits for its MFA code.
     pub(super) others_pending_login: String,
+    /// The coach's cached workouts (three: `coach_share` uses the first).
+    pub(super) coach_workouts: Vec<String>,
+    /// A pending share from `coach` to `athlete`.
+    pub(super) coach_share: String,
+    /// A pending share from `other_coach` to `other_athlete`.
+    pub(super) others_share: String,
     next_email: AtomicUsize,
 }
 
@@ -116,10 +123,16 @@ impl Fixture {
             app.wait_until_refused(gone).await;
         }
         let template = garmin.workouts(seed::ATHLETE.email).swap_remove(0);
-        for user in [&athlete, &coach, &admin, &demoted, &other_athlete, &demoted_athlete] {
+        for user in
+            [&athlete, &coach, &admin, &demoted, &other_athlete, &demoted_athlete, &other_coach]
+        {
             link_garmin(&channel, &garmin, user, &template).await;
         }
         let others_pending_login = pending_mfa_login(&channel, &garmin, &other_athlete).await;
+        let coach_workouts = extra_workouts(&channel, &garmin, &coach, &template).await;
+        let coach_share = share(&channel, &coach, &coach_workouts[0], &athlete.id).await;
+        let others_workout = cached_workouts(&channel, &other_coach).await.swap_remove(0);
+        let others_share = share(&channel, &other_coach, &others_workout, &other_athlete.id).await;
 
         Self {
             app,
@@ -138,6 +151,9 @@ impl Fixture {
             google,
             garmin,
             others_pending_login,
+            coach_workouts,
+            coach_share,
+            others_share,
             next_email: AtomicUsize::new(1),
         }
     }
@@ -197,6 +213,20 @@ impl Fixture {
     /// The Garmin account of `user` (its password is [`GARMIN_PASSWORD`]).
     pub(super) fn garmin_email(user: &TestUser) -> String {
         format!("garmin.{}", user.email)
+    }
+
+    pub(super) fn sharing_client(&self) -> SharingServiceClient<Channel> {
+        SharingServiceClient::new(self.channel.clone())
+    }
+
+    /// `coach` shares `workout_id` with `athlete_id` now: the share's id.
+    pub(super) async fn share(
+        &self,
+        coach: &TestUser,
+        workout_id: &str,
+        athlete_id: &str,
+    ) -> String {
+        share(&self.channel, coach, workout_id, athlete_id).await
     }
 
     pub(super) fn garmin_client(&self) -> GarminServiceClient<Channel> {
@@ -275,6 +305,59 @@ async fn link_garmin(channel: &Channel, sandbox: &GarminSandbox, user: &TestUser
     let request = bearer(garmin::SyncWorkoutsRequest { force: false }, &user.access_token);
     let mut events = client.sync_workouts(request).await.expect("a sync").into_inner();
     while events.message().await.expect("sync events").is_some() {}
+}
+
+/// Adds two more workouts to `coach`'s Garmin account and syncs: the ids
+/// of all three cached workouts, the first one first.
+async fn extra_workouts(
+    channel: &Channel,
+    sandbox: &GarminSandbox,
+    coach: &TestUser,
+    template: &Value,
+) -> Vec<String> {
+    let first = cached_workouts(channel, coach).await.swap_remove(0);
+    let email = Fixture::garmin_email(coach);
+    for n in 1..=2 {
+        let mut workout = template.clone();
+        workout["workoutName"] = Value::from(format!("Matrix extra {n}"));
+        sandbox.add_workout(&email, &workout).expect("a workout Garmin takes");
+    }
+    let mut client = GarminServiceClient::new(channel.clone());
+    let request = bearer(garmin::SyncWorkoutsRequest { force: false }, &coach.access_token);
+    let mut events = client.sync_workouts(request).await.expect("a sync").into_inner();
+    while events.message().await.expect("sync events").is_some() {}
+    let mut ids = cached_workouts(channel, coach).await;
+    ids.retain(|id| *id != first);
+    ids.insert(0, first);
+    assert_eq!(ids.len(), 3);
+    ids
+}
+
+/// The ids of `user`'s cached workouts.
+async fn cached_workouts(channel: &Channel, user: &TestUser) -> Vec<String> {
+    let request = bearer(garmin::ListWorkoutsRequest::default(), &user.access_token);
+    let mut client = GarminServiceClient::new(channel.clone());
+    let listed = client.list_workouts(request).await.expect("ListWorkouts").into_inner();
+    listed.workouts.into_iter().map(|workout| workout.id).collect()
+}
+
+/// `coach` shares `workout_id` with `athlete_id`: the new share's id.
+pub(super) async fn share(
+    channel: &Channel,
+    coach: &TestUser,
+    workout_id: &str,
+    athlete_id: &str,
+) -> String {
+    let request = sharing::ShareWorkoutsRequest {
+        workout_ids: vec![workout_id.to_owned()],
+        athlete_ids: vec![athlete_id.to_owned()],
+        ..Default::default()
+    };
+    let mut client = SharingServiceClient::new(channel.clone());
+    let reply = client.share_workouts(bearer(request, &coach.access_token)).await;
+    let mut reply = reply.expect("ShareWorkouts").into_inner();
+    assert_eq!(reply.shares.len(), 1, "a new share: {reply:?}");
+    reply.shares.remove(0).id
 }
 
 /// A password sign-in by `user` to a Garmin account with MFA, waiting for

@@ -65,12 +65,12 @@ fn the_matrix_names_every_rpc_of_every_service() {
             "AuthService" | "UserService" | "GarminService" => {
                 missing.extend(methods.filter(|method| !named(method)).map(str::to_owned));
             }
-            "SharingService" => {
-                let prefix = format!("{service_name}.");
-                if !MATRIX.iter().any(|(rpc, _, _)| rpc.starts_with(&prefix)) {
-                    missing.push(service_name.to_owned());
-                }
-            }
+            // UpdateSharedCopies is not built yet.
+            "SharingService" => missing.extend(
+                methods
+                    .filter(|method| *method != "UpdateSharedCopies" && !named(method))
+                    .map(str::to_owned),
+            ),
             _ => {}
         }
     }

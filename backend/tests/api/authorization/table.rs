@@ -81,6 +81,19 @@ const SIGNED_IN_OK: [Option<Code>; 7] = signed_in(OK);
 const SIGNED_IN_INVALID: [Option<Code>; 7] = signed_in(INVALID);
 const SIGNED_IN_NOT_FOUND: [Option<Code>; 7] = signed_in(NOT_FOUND);
 const SIGNED_IN_PRECONDITION: [Option<Code>; 7] = signed_in(PRECONDITION);
+const SIGNED_IN_DENIED: [Option<Code>; 7] = signed_in(DENIED);
+
+/// Rows for RPCs only coaches may call: `code` for the coach, refusals by
+/// role for everyone else (the demoted coach included).
+const fn coach_only(code: Option<Code>) -> [Option<Code>; 7] {
+    [UNAUTHENTICATED, DENIED, code, DENIED, UNAUTHENTICATED, UNAUTHENTICATED, DENIED]
+}
+
+/// Rows for RPCs only athletes may call: `code` for the athlete and the
+/// demoted coach (an athlete now), refusals by role for coach and admin.
+const fn athlete_only(code: Option<Code>) -> [Option<Code>; 7] {
+    [UNAUTHENTICATED, code, DENIED, DENIED, UNAUTHENTICATED, UNAUTHENTICATED, code]
+}
 
 /// An RPC (with a variant after `/`), whose data, and the answers for the
 /// columns anonymous, athlete, coach, admin, deactivated, revoked session,
@@ -406,6 +419,49 @@ pub(super) const MATRIX: &[Row] = &[
         Invalid,
         [UNAUTHENTICATED, DENIED, DENIED, INVALID, UNAUTHENTICATED, UNAUTHENTICATED, DENIED],
     ),
+    // SharingService (before the Garmin rows, which disconnect the fixture's
+    // Garmin links). Coaches share and revoke; athletes import and dismiss;
+    // a share is seen by its coach and its athlete only. Own: the coach's
+    // share to the athlete (a fresh one where the cell may use it up);
+    // Linked: for a coach, the coach's workout and athlete, for an athlete,
+    // their coach's share to another athlete; Others: the other coach's
+    // share to the other athlete, or another coach's athlete or workout.
+    ("ShareWorkouts", Linked, coach_only(OK)),
+    ("ShareWorkouts", Others, coach_only(DENIED)),
+    ("ShareWorkouts/others workout", Others, coach_only(DENIED)),
+    ("ShareWorkouts", Unknown, coach_only(DENIED)),
+    ("ShareWorkouts", Invalid, coach_only(INVALID)),
+    ("ListOutgoingShares", Own, coach_only(OK)),
+    ("ListOutgoingShares", Invalid, coach_only(INVALID)),
+    ("ListIncomingShares", Own, athlete_only(OK)),
+    ("ListIncomingShares", Invalid, athlete_only(INVALID)),
+    // The admin and the demoted coach have no share of their own.
+    ("GetShare", Own, [UNAUTHENTICATED, OK, OK, NA, UNAUTHENTICATED, UNAUTHENTICATED, NA]),
+    ("GetShare", Linked, [UNAUTHENTICATED, DENIED, NA, NA, UNAUTHENTICATED, UNAUTHENTICATED, NA]),
+    ("GetShare", Others, SIGNED_IN_DENIED),
+    ("GetShare", Unknown, SIGNED_IN_DENIED),
+    ("GetShare", Invalid, SIGNED_IN_INVALID),
+    (
+        "ImportShares",
+        Own,
+        [UNAUTHENTICATED, OK, DENIED, DENIED, UNAUTHENTICATED, UNAUTHENTICATED, NA],
+    ),
+    ("ImportShares", Others, athlete_only(DENIED)),
+    ("ImportShares", Unknown, athlete_only(DENIED)),
+    ("ImportShares", Invalid, athlete_only(INVALID)),
+    (
+        "DismissShare",
+        Own,
+        [UNAUTHENTICATED, OK, DENIED, DENIED, UNAUTHENTICATED, UNAUTHENTICATED, NA],
+    ),
+    ("DismissShare", Linked, athlete_only(DENIED)),
+    ("DismissShare", Others, athlete_only(DENIED)),
+    ("DismissShare", Unknown, athlete_only(DENIED)),
+    ("DismissShare", Invalid, athlete_only(INVALID)),
+    ("RevokeShare", Own, coach_only(OK)),
+    ("RevokeShare", Others, coach_only(DENIED)),
+    ("RevokeShare", Unknown, coach_only(DENIED)),
+    ("RevokeShare", Invalid, coach_only(INVALID)),
     // GarminService: any role, only ever the caller's own Garmin link. Each
     // live fixture account has a linked Garmin account with one workout.
     ("GetConnection", Unowned, SIGNED_IN_OK),
@@ -437,7 +493,6 @@ pub(super) const MATRIX: &[Row] = &[
     ("ImportData", Unowned, [UNIMPLEMENTED; 7]),
     ("ListNotifications", Unowned, [UNIMPLEMENTED; 7]),
     ("MarkNotificationsRead", Unowned, [UNIMPLEMENTED; 7]),
-    ("SharingService.ListOutgoingShares", Unowned, [NA, NA, UNIMPLEMENTED, NA, NA, NA, NA]),
     (
         "DeleteUser",
         Own,

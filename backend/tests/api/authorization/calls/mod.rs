@@ -5,12 +5,10 @@
 
 mod auth_service;
 mod garmin_service;
+mod sharing_service;
 mod user_service;
 
-use baton_proto::{
-    sharing::v1::{self as sharing, sharing_service_client::SharingServiceClient},
-    user::v1 as user,
-};
+use baton_proto::user::v1 as user;
 use tonic::{Response, Status};
 
 use super::{
@@ -27,6 +25,10 @@ use auth_service::{
 use garmin_service::{
     connect, connect_with_ticket, disconnect, get_connection, get_workout, import_tokens,
     list_workouts, submit_mfa_code, sync_workouts,
+};
+use sharing_service::{
+    dismiss_share, get_share, import_shares, list_incoming_shares, list_outgoing_shares,
+    revoke_share, share_workouts,
 };
 use user_service::{
     create_user, delete_user, get_me, get_my_coaches, get_overview, invite_athlete,
@@ -102,6 +104,14 @@ pub(super) async fn call(f: &Fixture, cell: Cell) -> Answer {
         "ListWorkouts" => list_workouts(f, who, data).await,
         "GetWorkout" => get_workout(f, who, data).await,
         "SyncWorkouts" => sync_workouts(f, who).await,
+        "ShareWorkouts" => share_workouts(f, who, data, false).await,
+        "ShareWorkouts/others workout" => share_workouts(f, who, data, true).await,
+        "ListOutgoingShares" => list_outgoing_shares(f, who, data).await,
+        "ListIncomingShares" => list_incoming_shares(f, who, data).await,
+        "GetShare" => get_share(f, who, data).await,
+        "ImportShares" => import_shares(f, who, data).await,
+        "DismissShare" => dismiss_share(f, who, data).await,
+        "RevokeShare" => revoke_share(f, who, data).await,
         other => not_built_yet(f, who, other).await,
     }
 }
@@ -122,11 +132,6 @@ async fn not_built_yet(f: &Fixture, who: Who, rpc: &str) -> Answer {
         "MarkNotificationsRead" => {
             let request = user::MarkNotificationsReadRequest::default();
             answer(users.mark_notifications_read(f.request(who, request)).await)
-        }
-        "SharingService.ListOutgoingShares" => {
-            let mut client = SharingServiceClient::new(f.channel.clone());
-            let request = sharing::ListOutgoingSharesRequest::default();
-            answer(client.list_outgoing_shares(f.request(who, request)).await)
         }
         other => panic!("the matrix names {other}, which has no call here"),
     }
