@@ -182,7 +182,10 @@ impl TestApp {
         clock: ManualClock,
         config: Config,
     ) -> Self {
-        let app = Application::build_with_clock(config.clone(), Arc::new(clock.clone()))
+        // Boxed: a test's future lives on its thread's 2 MiB stack, and an
+        // unoptimised build of the whole server (twice, in a restart test)
+        // does not fit there beside the test.
+        let app = Box::pin(Application::build_with_clock(config.clone(), Arc::new(clock.clone())))
             .await
             .expect("server builds");
         let addr = app.local_addr();
