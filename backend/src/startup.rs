@@ -34,8 +34,8 @@ use crate::{
     },
     service::{
         AuditService, AuthService, Context, GarminService, ImportSettings, LoginThrottle,
-        Retention, Revocations, RosterService, Settings, ShareChanges, SharingService,
-        ShowLinkOnly, ThrottleSettings, UserService,
+        NotificationFeed, NotificationService, Retention, Revocations, RosterService, Settings,
+        ShareChanges, SharingService, ShowLinkOnly, ThrottleSettings, UserService,
     },
     store::Db,
     telemetry,
@@ -80,6 +80,7 @@ pub struct Components {
     pub audit: AuditService,
     pub garmin: GarminService,
     pub sharing: SharingService,
+    pub notifications: NotificationService,
     pub revocations: Revocations,
     pub retention: Retention,
 }
@@ -127,6 +128,7 @@ impl Components {
             revocations: revocations.clone(),
             throttle,
             notifier: Arc::new(ShowLinkOnly),
+            notifications: NotificationFeed::new(&db),
             google: google_client(config)?,
             garmin: garmin_client(config)?,
             settings: Arc::new(Settings {
@@ -152,6 +154,7 @@ impl Components {
             users: UserService::new(context.clone()),
             roster: RosterService::new(context.clone()),
             audit: AuditService::new(context.clone()),
+            notifications: NotificationService::new(context.clone()),
             sharing: SharingService::new(context, garmin.clone(), ShareChanges::default(), imports),
             garmin,
             revocations,
@@ -220,6 +223,7 @@ impl Application {
                 components.users.clone(),
                 components.roster.clone(),
                 components.audit.clone(),
+                components.notifications.clone(),
             ))))
             .add_service(limits(GarminServiceServer::new(GarminApi::new(
                 components.garmin.clone(),
@@ -289,8 +293,13 @@ impl Application {
         let revocations = tokio::spawn(components.revocations.clone().watch());
         let retention = tokio::spawn(components.retention.clone().run());
         let imports = components.sharing.start_workers();
+        let feed = components.notifications.feed();
+        let feed_listener = tokio::spawn(feed.clone().listen(db.clone()));
         let drain = async move {
             shutdown.await;
+            // Open watch streams end, or the drain would wait for them.
+            feed.close();
+            feed_listener.abort();
             watcher.abort();
             revocations.abort();
             retention.abort();

@@ -19,6 +19,7 @@ mod m20261202_000012_retention_indexes;
 mod m20261202_000013_create_garmin_accounts;
 mod m20261202_000014_create_workouts;
 mod m20261202_000015_create_shares;
+mod m20261203_000016_create_notifications;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000013_create_garmin_accounts::Migration),
             Box::new(m20261202_000014_create_workouts::Migration),
             Box::new(m20261202_000015_create_shares::Migration),
+            Box::new(m20261203_000016_create_notifications::Migration),
         ]
     }
 }

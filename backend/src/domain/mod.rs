@@ -7,6 +7,7 @@ mod client;
 mod email;
 mod garmin;
 mod idempotency;
+mod notification;
 mod one_time_token;
 mod paging;
 mod password;
@@ -23,6 +24,7 @@ pub use garmin::{
     CachedWorkout, ConnectMethod, GarminLink, LinkStatus, WorkoutFilter, WorkoutSort,
 };
 pub use idempotency::IdempotencyKey;
+pub use notification::{NewNotification, Notification, NotificationKind};
 pub use one_time_token::{InviteState, OneTimeToken, Purpose};
 pub use paging::{Page, PageRequest, PageScope};
 pub use password::Password;

@@ -1,6 +1,10 @@
 //! `baton.user.v1.UserService`.
 
+use std::pin::Pin;
+
 use baton_proto::user::v1::{self as pb, user_service_server::UserService as UserRpc};
+use futures::{Stream, StreamExt};
+use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status};
 
 use super::{
@@ -12,7 +16,8 @@ use crate::{
     domain::{AuditFilter, UserFilter},
     error::Error,
     service::{
-        AccountChanges, AuditService, NewAccount, ProfileChanges, RosterService, UserService,
+        AccountChanges, AuditService, NewAccount, NotificationService, ProfileChanges,
+        RosterService, UserService,
     },
 };
 
@@ -21,18 +26,95 @@ pub struct UserApi {
     users: UserService,
     roster: RosterService,
     audit: AuditService,
+    notifications: NotificationService,
 }
 
 impl UserApi {
-    pub fn new(users: UserService, roster: RosterService, audit: AuditService) -> Self {
-        Self { users, roster, audit }
+    pub fn new(
+        users: UserService,
+        roster: RosterService,
+        audit: AuditService,
+        notifications: NotificationService,
+    ) -> Self {
+        Self { users, roster, audit, notifications }
     }
 }
 
 type Reply<T> = Result<Response<T>, Status>;
+/// The generated trait's stream type (with default stubs it is fixed).
+type WatchStream =
+    Pin<Box<dyn Stream<Item = Result<pb::WatchNotificationsResponse, Status>> + Send + 'static>>;
+
+/// Most notifications one MarkNotificationsRead call names.
+const MAX_MARKED: usize = 200;
 
 #[tonic::async_trait]
 impl UserRpc for UserApi {
+    async fn list_notifications(
+        &self,
+        request: Request<pb::ListNotificationsRequest>,
+    ) -> Reply<pb::ListNotificationsResponse> {
+        let caller = caller(&request)?;
+        let request = request.into_inner();
+        let page = parse::page(request.page_size, &request.page_token)?;
+        let (notifications, next_page_token, unread) =
+            self.notifications.list(&caller, request.unread_only, &page).await?;
+        Ok(Response::new(pb::ListNotificationsResponse {
+            notifications: notifications.into_iter().map(convert::notification).collect(),
+            next_page_token,
+            unread_count: convert::count(unread),
+        }))
+    }
+
+    async fn mark_notifications_read(
+        &self,
+        request: Request<pb::MarkNotificationsReadRequest>,
+    ) -> Reply<pb::MarkNotificationsReadResponse> {
+        let caller = caller(&request)?;
+        let request = request.into_inner();
+        let mut fields = Fields::default();
+        if request.notification_ids.len() > MAX_MARKED {
+            fields.check::<()>("notification_ids", Err("at most 200 per call"));
+        }
+        if request.notification_ids.is_empty() && request.up_to_time.is_none() {
+            fields.check::<()>("notification_ids", Err("name notifications or up_to_time"));
+        }
+        let ids: Vec<uuid::Uuid> = request
+            .notification_ids
+            .iter()
+            .enumerate()
+            .filter_map(|(n, id)| {
+                fields.check(
+                    &format!("notification_ids[{n}]"),
+                    uuid::Uuid::parse_str(id.trim()).map_err(|_| "is not a valid id"),
+                )
+            })
+            .collect();
+        let up_to = parse::optional_time("up_to_time", request.up_to_time)?;
+        let ids = fields.finish(ids)?;
+        let unread = self.notifications.mark_read(&caller, &ids, up_to).await?;
+        Ok(Response::new(pb::MarkNotificationsReadResponse {
+            unread_count: convert::count(unread),
+        }))
+    }
+
+    async fn watch_notifications(
+        &self,
+        request: Request<pb::WatchNotificationsRequest>,
+    ) -> Reply<WatchStream> {
+        let caller = caller(&request)?;
+        let watched = self.notifications.watch(&caller).await?;
+        let stream = ReceiverStream::new(watched).map(|message| match message {
+            Ok(message) => Ok(pb::WatchNotificationsResponse {
+                notification: message.notification.map(convert::notification),
+                unread_count: convert::count(message.unread),
+                heartbeat: message.heartbeat,
+            }),
+            Err(error) => Err(Status::from(error)),
+        });
+        Ok(Response::new(Box::pin(stream)))
+    }
+
     async fn get_me(&self, request: Request<pb::GetMeRequest>) -> Reply<pb::GetMeResponse> {
         let caller = caller(&request)?;
         let user = self.users.get_me(&caller).await?;

@@ -6,7 +6,10 @@ use std::sync::Arc;
 
 use chrono::Duration;
 
-use super::{notifier::Notifier, revocations::Revocations, throttle::LoginThrottle};
+use super::{
+    notifications::NotificationFeed, notifier::Notifier, revocations::Revocations,
+    throttle::LoginThrottle,
+};
 use crate::{
     clock::Clock,
     crypto::{AccessTokens, PageTokens, PasswordHasher, Sealer},
@@ -46,6 +49,8 @@ pub struct Context {
     pub revocations: Revocations,
     pub throttle: LoginThrottle,
     pub notifier: Arc<dyn Notifier>,
+    /// Tells watchers of new notifications.
+    pub notifications: NotificationFeed,
     /// None when Google sign-in is not configured.
     pub google: Option<GoogleClient>,
     pub garmin: GarminClient,

@@ -13,6 +13,7 @@ mod garmin;
 mod google;
 mod idempotency;
 mod invites;
+mod notifications;
 mod notifier;
 mod paging;
 mod passwords;
@@ -37,6 +38,7 @@ pub use garmin::{
 pub use google::{GoogleAuthorization, GooglePurpose};
 pub use idempotency::REPLAY_WINDOW;
 pub use invites::{InvitePreview, NewAccountDetails};
+pub use notifications::{HEARTBEAT, Made, NotificationFeed, NotificationService, Watched};
 pub use notifier::{Notifier, ShowLinkOnly};
 pub use retention::{PURGE_INTERVAL, Purged, Retention};
 pub use revocations::{POLL_INTERVAL, Revocations};

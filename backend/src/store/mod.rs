@@ -8,11 +8,13 @@
 
 pub mod audit;
 mod entity;
+pub mod feed;
 pub mod garmin_accounts;
 pub mod garmin_sign_ins;
 pub mod google_logins;
 pub mod idempotency;
 pub mod jobs;
+pub mod notifications;
 pub mod one_time_tokens;
 pub mod roster;
 pub mod sessions;
@@ -94,6 +96,12 @@ impl Db {
     /// Starts a write transaction (on SQLite, on the single writer connection).
     pub async fn begin(&self) -> Result<DatabaseTransaction, DbErr> {
         self.write.begin().await
+    }
+
+    /// The PostgreSQL pool, for LISTEN (None on SQLite).
+    pub fn postgres_pool(&self) -> Option<&sea_orm::sqlx::PgPool> {
+        (self.write.get_database_backend() == DbBackend::Postgres)
+            .then(|| self.write.get_postgres_connection_pool())
     }
 
     /// Whether transactions can hold row locks (PostgreSQL) — on SQLite the

@@ -171,7 +171,11 @@ impl Hostile {
     }
 }
 
-/// Sends one grpc-web call and returns its gRPC status code.
+/// Sends one grpc-web call and returns its gRPC status code: the one in the
+/// headers or trailers, or OK once a message arrives. A call that answers a
+/// message has succeeded so far (tonic sends an error as trailers alone), and
+/// a server stream such as WatchNotifications stays open after its first
+/// message, so waiting for its end would wait for ever.
 pub async fn call(
     client: &reqwest::Client,
     app: &TestApp,
@@ -189,20 +193,38 @@ pub async fn call(
     if let Some(token) = token {
         request = request.header("authorization", format!("Bearer {token}"));
     }
-    let response = request.send().await.map_err(|error| format!("transport: {error}"))?;
+    let mut response = request.send().await.map_err(|error| format!("transport: {error}"))?;
     let in_headers = response
         .headers()
         .get("grpc-status")
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.parse().ok());
-    let bytes = response.bytes().await.map_err(|error| format!("body: {error}"))?;
-    let text = String::from_utf8_lossy(&bytes);
-    let in_trailers = text
-        .split("grpc-status:")
-        .nth(1)
-        .and_then(|rest| rest.trim_start().split(|c: char| !c.is_ascii_digit()).next())
-        .and_then(|code| code.parse().ok());
-    in_headers.or(in_trailers).ok_or_else(|| "no grpc-status".to_owned())
+    if let Some(code) = in_headers {
+        return Ok(code);
+    }
+    let mut bytes = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(|error| format!("body: {error}"))? {
+        bytes.extend_from_slice(&chunk);
+        // Only the first complete frame matters: a message or the trailers.
+        let Some(length) =
+            bytes.get(1..5).map(|length| u32::from_be_bytes(length.try_into().unwrap()) as usize)
+        else {
+            continue;
+        };
+        if bytes.len() >= 5 + length {
+            if bytes[0] & 0x80 == 0 {
+                return Ok(tonic::Code::Ok as i32);
+            }
+            let trailers = String::from_utf8_lossy(&bytes[5..5 + length]);
+            return trailers
+                .split("grpc-status:")
+                .nth(1)
+                .and_then(|rest| rest.trim_start().split(|c: char| !c.is_ascii_digit()).next())
+                .and_then(|code| code.parse().ok())
+                .ok_or_else(|| format!("trailers without grpc-status: {trailers}"));
+        }
+    }
+    Err("the answer ended without a grpc-status".to_owned())
 }
 
 #[tokio::test]

@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use prost_types::Timestamp;
 
 use crate::{
-    domain::{InviteState, Role, Roles, SignInMethod, Units, User},
+    domain::{InviteState, Notification, NotificationKind, Role, Roles, SignInMethod, Units, User},
     service::{AuditEntry, InviteView, IssuedTokens, Linked, Overview, SessionView},
 };
 
@@ -180,6 +180,26 @@ pub fn overview(overview: Overview) -> user_pb::GetOverviewResponse {
         imported_share_count: count(overview.imported_shares),
         failed_share_count: count(overview.failed_shares),
         queued_job_count: count(overview.unfinished_jobs),
+    }
+}
+
+pub fn notification(notification: Notification) -> user_pb::Notification {
+    let kind = match notification.kind {
+        NotificationKind::ShareReceived => user_pb::NotificationKind::ShareReceived,
+        NotificationKind::ShareImported => user_pb::NotificationKind::ShareImported,
+        NotificationKind::ShareFailed => user_pb::NotificationKind::ShareFailed,
+        NotificationKind::ShareRevoked => user_pb::NotificationKind::ShareRevoked,
+        NotificationKind::GarminAttention => user_pb::NotificationKind::GarminAttention,
+    };
+    user_pb::Notification {
+        id: notification.id.to_string(),
+        kind: kind as i32,
+        title: notification.title,
+        body: notification.body,
+        create_time: Some(timestamp(notification.created_at)),
+        read_time: optional_timestamp(notification.read_at),
+        share_id: notification.share_id.map(|id| id.to_string()).unwrap_or_default(),
+        user_id: notification.other_user_id.map(|id| id.to_string()).unwrap_or_default(),
     }
 }
 

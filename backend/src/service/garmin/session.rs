@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use super::{GarminService, failures, open_tokens, seal_tokens};
 use crate::{
-    domain::{GarminLink, LinkStatus},
+    domain::{GarminLink, LinkStatus, NewNotification, NotificationKind},
     error::{Error, Reason, Result},
     garmin::{GarminClient, GarminError, GarminResult, TokenSet},
     store::garmin_accounts,
@@ -185,7 +185,28 @@ impl Account {
                 now,
             )
             .await?;
+            // Told once, when the link stops working, not on every call.
+            let made = if failure.status == LinkStatus::NeedsRelogin
+                && self.link.status != LinkStatus::NeedsRelogin
+            {
+                let notice = NewNotification {
+                    user_id: self.user_id(),
+                    kind: NotificationKind::GarminAttention,
+                    title: "Connect Garmin again".to_owned(),
+                    body: "Garmin no longer accepts Baton's sign-in to your account, so imports \
+                           and syncs stop until you connect it again."
+                        .to_owned(),
+                    share_id: None,
+                    other_user_id: None,
+                };
+                Some(context.notifications.record(&txn, &[notice], now).await?)
+            } else {
+                None
+            };
             txn.commit().await?;
+            if let Some(made) = made {
+                context.notifications.announce(made);
+            }
         }
         Ok(failures::refusal(error, retry_after))
     }

@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 use uuid::Uuid;
 
-use super::{SharingService, worker::backoff};
+use super::{SharingService, notices, worker::backoff};
 use crate::{
     domain::{Share, ShareFailure, ShareStatus},
     error::{Error, Reason, Result},
@@ -68,9 +68,20 @@ impl SharingService {
             Ok(Tried::Imported) => {
                 let now = self.context.clock.now();
                 let txn = self.context.db.begin().await?;
-                shares::record_imported(&txn, share.id, now).await?;
+                let imported = shares::record_imported(&txn, share.id, now).await?;
                 jobs::finish(&txn, job.id, owner, now).await?;
+                let made = match shares::find(&txn, share.id).await? {
+                    Some(done) if imported => {
+                        let names = self.names(&txn, &[done.athlete_id]).await?;
+                        let notice = notices::imported(&done, &names[&done.athlete_id]);
+                        Some(self.context.notifications.record(&txn, &[notice], now).await?)
+                    }
+                    _ => None,
+                };
                 txn.commit().await?;
+                if let Some(made) = made {
+                    self.context.notifications.announce(made);
+                }
                 tracing::info!(share_id = %share.id, "share imported");
                 self.announce(&share);
                 return Ok(());
@@ -107,11 +118,20 @@ impl SharingService {
     async fn finish(&self, job: &Job, owner: Uuid, failure: Option<&ShareFailure>) -> Result<()> {
         let now = self.context.clock.now();
         let txn = self.context.db.begin().await?;
+        let mut made = None;
         if let Some(failure) = failure {
             shares::record_failure(&txn, job.share_id, failure, true, now).await?;
+            if let Some(share) = shares::find(&txn, job.share_id).await? {
+                let names = self.names(&txn, &[share.athlete_id]).await?;
+                let notices = notices::failed(&share, failure, &names[&share.athlete_id]);
+                made = Some(self.context.notifications.record(&txn, &notices, now).await?);
+            }
         }
         jobs::finish(&txn, job.id, owner, now).await?;
         txn.commit().await?;
+        if let Some(made) = made {
+            self.context.notifications.announce(made);
+        }
         if let Some(failure) = failure {
             tracing::info!(share_id = %job.share_id, reason = failure.reason.name(), "share import failed");
             if let Some(share) = shares::find(self.context.db.reader(), job.share_id).await? {

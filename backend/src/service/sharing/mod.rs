@@ -8,6 +8,7 @@ mod changes;
 mod import;
 mod import_job;
 mod lists;
+mod notices;
 mod share;
 mod status;
 mod worker;

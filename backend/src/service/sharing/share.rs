@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{ShareView, SharingService, Viewer, changes::ShareChanged};
+use super::{ShareView, SharingService, Viewer, changes::ShareChanged, notices};
 use crate::{
     domain::{AuditEvent, CalendarDate, ClientInfo, IdempotencyKey, Share},
     error::{Error, Reason, Result},
@@ -184,6 +184,20 @@ impl SharingService {
                 .client(client);
             audit::record(&txn, shared).await?;
         }
+        let names: HashMap<Uuid, &str> =
+            cached.iter().map(|workout| (workout.id, workout.name.as_str())).collect();
+        let coach_name =
+            self.names(&txn, &[coach.id()]).await?.remove(&coach.id()).unwrap_or_default();
+        let told: Vec<notices::NewShareNotice> = new
+            .iter()
+            .map(|share| notices::NewShareNotice {
+                share_id: share.id,
+                athlete_id: share.athlete_id,
+                workout_name: names.get(&share.workout_id).copied().unwrap_or_default().to_owned(),
+            })
+            .collect();
+        let notices = notices::shared(coach.id(), &coach_name, &told);
+        let made = self.context.notifications.record(&txn, &notices, now).await?;
         let share_ids: Vec<Uuid> = new.iter().map(|share| share.id).collect();
         once.record(
             &txn,
@@ -191,6 +205,7 @@ impl SharingService {
         )
         .await?;
         txn.commit().await?;
+        self.context.notifications.announce(made);
 
         for share in &new {
             self.changes.announce(ShareChanged {

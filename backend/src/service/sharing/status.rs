@@ -5,7 +5,7 @@
 
 use uuid::Uuid;
 
-use super::{ShareView, SharingService, Viewer, changes::ShareChanged};
+use super::{ShareView, SharingService, Viewer, changes::ShareChanged, notices};
 use crate::{
     domain::{AuditEvent, ClientInfo, Share, ShareStatus},
     error::{Error, Reason, Result},
@@ -66,7 +66,19 @@ impl SharingService {
             })
             .client(client);
         audit::record(&txn, revoked).await?;
+        // An athlete who dismissed it needs no word.
+        let made = if matches!(share.status, Pending | Failed | Imported) {
+            let names = self.names(&txn, &[share.coach_id]).await?;
+            let notice =
+                notices::revoked(&share, &names[&share.coach_id], share.status == Imported);
+            Some(self.context.notifications.record(&txn, &[notice], now).await?)
+        } else {
+            None
+        };
         txn.commit().await?;
+        if let Some(made) = made {
+            self.context.notifications.announce(made);
+        }
         self.announce(&share);
         let share = self.reread(share.id).await?;
         self.view(share, Viewer::Coach).await

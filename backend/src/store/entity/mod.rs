@@ -9,6 +9,7 @@ pub mod google_logins;
 pub mod idempotency_keys;
 pub mod jobs;
 pub mod login_attempts;
+pub mod notifications;
 pub mod one_time_token_roles;
 pub mod one_time_tokens;
 pub mod refresh_tokens;

@@ -491,8 +491,24 @@ pub(super) const MATRIX: &[Row] = &[
     // Not built yet: these rows change when they are.
     ("ExportData", Unowned, [UNIMPLEMENTED; 7]),
     ("ImportData", Unowned, [UNIMPLEMENTED; 7]),
-    ("ListNotifications", Unowned, [UNIMPLEMENTED; 7]),
-    ("MarkNotificationsRead", Unowned, [UNIMPLEMENTED; 7]),
+    ("ListNotifications", Own, [UNAUTHENTICATED, OK, OK, OK, UNAUTHENTICATED, UNAUTHENTICATED, OK]),
+    // Ids that are not the caller's are ignored, not refused (another
+    // user's: tests/api/notifications.rs).
+    (
+        "MarkNotificationsRead",
+        Unknown,
+        [UNAUTHENTICATED, OK, OK, OK, UNAUTHENTICATED, UNAUTHENTICATED, OK],
+    ),
+    (
+        "MarkNotificationsRead",
+        Invalid,
+        [UNAUTHENTICATED, INVALID, INVALID, INVALID, UNAUTHENTICATED, UNAUTHENTICATED, INVALID],
+    ),
+    (
+        "WatchNotifications",
+        Own,
+        [UNAUTHENTICATED, OK, OK, OK, UNAUTHENTICATED, UNAUTHENTICATED, OK],
+    ),
     (
         "DeleteUser",
         Own,

@@ -9,6 +9,7 @@ mod import;
 mod import_faults;
 mod lifecycle;
 mod lists;
+mod notifications;
 mod reliability;
 mod share_workouts;
 mod stand_in;

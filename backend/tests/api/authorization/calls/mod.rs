@@ -33,8 +33,8 @@ use sharing_service::{
 use user_service::{
     create_user, delete_user, get_me, get_my_coaches, get_overview, invite_athlete,
     issue_password_reset, link_athlete, list_audit_events, list_invites, list_my_athletes,
-    list_users, revoke_invite, revoke_user_sessions, unlink_athlete, unlink_strangers, update_me,
-    update_user,
+    list_notifications, list_users, mark_notifications_read, revoke_invite, revoke_user_sessions,
+    unlink_athlete, unlink_strangers, update_me, update_user, watch_notifications,
 };
 
 pub(super) type Answer = Result<(), Status>;
@@ -112,6 +112,9 @@ pub(super) async fn call(f: &Fixture, cell: Cell) -> Answer {
         "ImportShares" => import_shares(f, who, data).await,
         "DismissShare" => dismiss_share(f, who, data).await,
         "RevokeShare" => revoke_share(f, who, data).await,
+        "ListNotifications" => list_notifications(f, who).await,
+        "MarkNotificationsRead" => mark_notifications_read(f, who, data).await,
+        "WatchNotifications" => watch_notifications(f, who).await,
         other => not_built_yet(f, who, other).await,
     }
 }
@@ -124,14 +127,6 @@ async fn not_built_yet(f: &Fixture, who: Who, rpc: &str) -> Answer {
         }
         "ImportData" => {
             answer(users.import_data(f.request(who, user::ImportDataRequest::default())).await)
-        }
-        "ListNotifications" => {
-            let request = user::ListNotificationsRequest::default();
-            answer(users.list_notifications(f.request(who, request)).await)
-        }
-        "MarkNotificationsRead" => {
-            let request = user::MarkNotificationsReadRequest::default();
-            answer(users.mark_notifications_read(f.request(who, request)).await)
         }
         other => panic!("the matrix names {other}, which has no call here"),
     }

@@ -199,3 +199,25 @@ pub(super) async fn list_audit_events(f: &Fixture, who: Who, data: Data) -> Answ
     let request = user::ListAuditEventsRequest { user_id, ..Default::default() };
     answer(f.users().list_audit_events(f.request(who, request)).await)
 }
+
+pub(super) async fn list_notifications(f: &Fixture, who: Who) -> Answer {
+    let request = user::ListNotificationsRequest::default();
+    answer(f.users().list_notifications(f.request(who, request)).await)
+}
+
+pub(super) async fn mark_notifications_read(f: &Fixture, who: Who, data: Data) -> Answer {
+    let notification_ids = match data {
+        Invalid => vec![NOT_AN_ID.to_owned()],
+        _ => vec![random_id()],
+    };
+    let request = user::MarkNotificationsReadRequest { notification_ids, up_to_time: None };
+    answer(f.users().mark_notifications_read(f.request(who, request)).await)
+}
+
+pub(super) async fn watch_notifications(f: &Fixture, who: Who) -> Answer {
+    let request = f.request(who, user::WatchNotificationsRequest {});
+    let mut stream = f.users().watch_notifications(request).await?.into_inner();
+    // The first message (the unread count) shows the watch is open.
+    stream.message().await?.ok_or_else(|| tonic::Status::internal("no first message"))?;
+    Ok(())
+}
