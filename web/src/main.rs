@@ -1,7 +1,7 @@
 //! Baton's single-page app: mounts [`app::App`] on the page body.
 //!
 //! `api` is the only module that speaks gRPC; `session` holds who is signed
-//! in; `app` the routes, the frame and the route guard; `pages` one
+//! in; `live` holds the user's unread notification count; `app` the routes, the frame and the route guard; `pages` one
 //! component per route; `components` presentational building blocks;
 //! `hooks` the data loading pages share; `forms` and `location` small
 //! helpers for form state and the page's address; `garmin_widget` reads
@@ -13,6 +13,7 @@ mod components;
 mod forms;
 mod garmin_widget;
 mod hooks;
+mod live;
 mod location;
 mod pages;
 mod session;

@@ -1,8 +1,10 @@
 //! Protobuf → the plain data pages work with (and back, for the few enums
 //! pages choose). Pages never see proto types. Garmin's link and library
-//! are in [`garmin`], a workout's steps in [`workout`].
+//! are in [`garmin`], a workout's steps in [`workout`], shares and
+//! notifications in [`sharing`].
 
 mod garmin;
+mod sharing;
 mod workout;
 
 use baton_proto::{auth::v1 as auth_pb, user::v1 as pb};
@@ -14,6 +16,10 @@ pub use garmin::{
     SyncEvent, SyncSummary, TicketSource, WorkoutFilter, WorkoutPage, WorkoutSort, WorkoutSummary,
 };
 use prost_types::Timestamp;
+pub use sharing::{
+    ImportEvent, ImportItem, ImportSummary, Inbox, OutgoingFilter, Recipients, Share, ShareOutcome,
+    SharePreview, ShareRequest, ShareStatus,
+};
 #[cfg(test)]
 pub use workout::Repeat;
 pub use workout::{

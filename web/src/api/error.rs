@@ -110,6 +110,16 @@ pub enum ApiError {
     GarminUnavailable,
     /// A sync of this Garmin account is already running.
     GarminSyncRunning,
+    /// Garmin would not take a copy of the workout.
+    GarminRefusedWorkout,
+    /// The share is being imported right now.
+    ShareImporting,
+    /// The share is in the athlete's Garmin already.
+    ShareImported,
+    /// The coach withdrew the share.
+    ShareRevoked,
+    /// Garmin would refuse a copy of one of the workouts: nothing was shared.
+    WorkoutNotCopyable,
     /// Anything else: a bug on either side. Carries the server's opaque text.
     Unexpected(String),
 }
@@ -245,6 +255,17 @@ impl fmt::Display for ApiError {
             }
             Self::GarminSyncRunning => {
                 "Your Garmin library is being synced already. Wait for that sync to finish."
+            }
+            Self::GarminRefusedWorkout => {
+                "Garmin refused this workout. Ask your coach to check it in Garmin Connect."
+            }
+            Self::ShareImporting => "This workout is being imported right now. Wait a moment.",
+            Self::ShareImported => {
+                "This workout is in the athlete's Garmin already: withdraw it only together with deleting it there."
+            }
+            Self::ShareRevoked => "Your coach withdrew this workout.",
+            Self::WorkoutNotCopyable => {
+                "Garmin won't take a copy of one of these workouts, so nothing was shared. Check it in Garmin Connect, sync, and try again."
             }
             Self::Unexpected(message) if message.is_empty() => {
                 "Something went wrong. Please try again."

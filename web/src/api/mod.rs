@@ -8,8 +8,9 @@
 //! The calls are grouped by what they serve: `account` (the signed-in
 //! user's profile, password, sessions and sign-in methods; public password
 //! reset), `admin` (users and the overview), `roster` (invites, athletes,
-//! coaches), `garmin` (the user's Garmin link, library and syncs) and
-//! `google` (the browser half of Google sign-in). `error` says
+//! coaches), `garmin` (the user's Garmin link, library and syncs),
+//! `sharing` (shares, imports and the live notifications) and `google`
+//! (the browser half of Google sign-in). `error` says
 //! what went wrong, `tokens` and `locks` keep the session's credentials,
 //! `idempotency` makes creates safe to retry.
 
@@ -25,6 +26,7 @@ mod locks;
 mod random;
 mod roster;
 mod rpc;
+mod sharing;
 mod tokens;
 
 use std::{cell::RefCell, rc::Rc, time::Duration};
@@ -43,15 +45,17 @@ use rpc::{Rpc, Stream, auth, users};
 pub use convert::Repeat;
 pub use convert::{
     Athlete, Coach, Compare, CreatedUser, DistanceUnit, Drill, End, Equipment, Exercise,
-    GarminConnection, GarminSignIn, GarminStatus, Invite, InvitePreview, Me, MfaChallenge,
-    NewInvite, OneTimeLink, Overview, PasswordConnect, ProfileChanges, Role, SessionInfo,
-    SessionsEnded, SignInMethod, SignInOptions, SingleStep, Sport, Step, StepKind, Stroke,
-    SyncAction, SyncEvent, SyncSummary, Target, TargetKind, TargetUnit, TicketSource, Units, User,
-    UserChanges, UserFilter, UserPage, WeightUnit, Workout, WorkoutFilter, WorkoutPage,
-    WorkoutSort, WorkoutSummary,
+    GarminConnection, GarminSignIn, GarminStatus, ImportEvent, ImportItem, ImportSummary, Inbox,
+    Invite, InvitePreview, Me, MfaChallenge, NewInvite, OneTimeLink, OutgoingFilter, Overview,
+    PasswordConnect, ProfileChanges, Recipients, Role, SessionInfo, SessionsEnded, Share,
+    ShareOutcome, SharePreview, ShareRequest, ShareStatus, SignInMethod, SignInOptions, SingleStep,
+    Sport, Step, StepKind, Stroke, SyncAction, SyncEvent, SyncSummary, Target, TargetKind,
+    TargetUnit, TicketSource, Units, User, UserChanges, UserFilter, UserPage, WeightUnit, Workout,
+    WorkoutFilter, WorkoutPage, WorkoutSort, WorkoutSummary,
 };
 pub use error::ApiError;
 pub use google::{GoogleFlow, GoogleOutcome, SignInChange};
+pub use sharing::NotificationNews;
 pub use tokens::{REFRESH_TOKEN_KEY, stored_refresh_token};
 
 /// List calls that fetch every page stop after this many pages.

@@ -9,7 +9,9 @@ use std::marker::PhantomData;
 
 use std::time::Duration;
 
-use baton_proto::{auth::v1 as auth_pb, garmin::v1 as garmin_pb, user::v1 as user_pb};
+use baton_proto::{
+    auth::v1 as auth_pb, garmin::v1 as garmin_pb, sharing::v1 as sharing_pb, user::v1 as user_pb,
+};
 use prost::Message;
 
 use super::{
@@ -185,6 +187,10 @@ pub(super) mod users {
         LIST_MY_ATHLETES: ListMyAthletes(ListMyAthletesRequest) -> ListMyAthletesResponse;
         UNLINK_ATHLETE: UnlinkAthlete(UnlinkAthleteRequest) -> UnlinkAthleteResponse;
         GET_MY_COACHES: GetMyCoaches(GetMyCoachesRequest) -> GetMyCoachesResponse;
+        LIST_NOTIFICATIONS: ListNotifications(ListNotificationsRequest) -> ListNotificationsResponse;
+        MARK_NOTIFICATIONS_READ: MarkNotificationsRead(MarkNotificationsReadRequest) -> MarkNotificationsReadResponse;
+    } streams {
+        WATCH_NOTIFICATIONS: WatchNotifications(WatchNotificationsRequest) -> WatchNotificationsResponse;
     });
 }
 
@@ -203,6 +209,22 @@ pub(super) mod garmin {
         GET_WORKOUT: GetWorkout(GetWorkoutRequest) -> GetWorkoutResponse;
     } streams {
         SYNC_WORKOUTS: SyncWorkouts(SyncWorkoutsRequest) -> SyncWorkoutsResponse;
+    });
+}
+
+/// `baton.sharing.v1.SharingService`.
+pub(super) mod sharing {
+    use super::{Rpc, sharing_pb};
+
+    rpcs!(sharing_pb, "baton.sharing.v1.SharingService", {
+        SHARE_WORKOUTS: ShareWorkouts(ShareWorkoutsRequest) -> ShareWorkoutsResponse;
+        LIST_OUTGOING_SHARES: ListOutgoingShares(ListOutgoingSharesRequest) -> ListOutgoingSharesResponse;
+        LIST_INCOMING_SHARES: ListIncomingShares(ListIncomingSharesRequest) -> ListIncomingSharesResponse;
+        GET_SHARE: GetShare(GetShareRequest) -> GetShareResponse;
+        DISMISS_SHARE: DismissShare(DismissShareRequest) -> DismissShareResponse;
+        REVOKE_SHARE: RevokeShare(RevokeShareRequest) -> RevokeShareResponse;
+    } streams {
+        IMPORT_SHARES: ImportShares(ImportSharesRequest) -> ImportSharesResponse;
     });
 }
 
@@ -231,7 +253,8 @@ mod tests {
                 })
             })
             .collect();
-        for (path, request, reply, streams) in auth::ALL.iter().chain(users::ALL).chain(garmin::ALL)
+        for (path, request, reply, streams) in
+            auth::ALL.iter().chain(users::ALL).chain(garmin::ALL).chain(sharing::ALL)
         {
             let (_, input, output, server_streaming) = methods
                 .iter()

@@ -14,11 +14,24 @@ use crate::{
         layout::Shell,
         notice::{NoticeKind, notice_area},
     },
+    live::{LiveProvider, use_live},
     pages::{
-        admin_overview::AdminOverview, admin_users::AdminUsers, athletes::Athletes,
-        coaches::Coaches, garmin::Garmin, google_callback::GoogleCallback, home::Home,
-        invite::AcceptInvite, library::Library, not_found::NotFound, reset_password::ResetPassword,
-        settings::Settings, sign_in::SignIn, workout::WorkoutPage,
+        admin_overview::AdminOverview,
+        admin_users::AdminUsers,
+        athletes::Athletes,
+        coaches::Coaches,
+        garmin::Garmin,
+        google_callback::GoogleCallback,
+        home::Home,
+        inbox::{Inbox, SharePage},
+        invite::AcceptInvite,
+        library::Library,
+        not_found::NotFound,
+        reset_password::ResetPassword,
+        settings::Settings,
+        shares::Shares,
+        sign_in::SignIn,
+        workout::WorkoutPage,
     },
     session::{SessionProvider, Status, use_session},
 };
@@ -46,6 +59,15 @@ pub enum Route {
     /// One workout of the library, by Baton's id.
     #[at("/library/:id")]
     Workout { id: String },
+    /// What the signed-in coach shared, and where each share stands.
+    #[at("/shares")]
+    Shares,
+    /// The workouts shared with the signed-in athlete.
+    #[at("/inbox")]
+    Inbox,
+    /// One shared workout, by share id.
+    #[at("/inbox/:id")]
+    InboxShare { id: String },
     /// The invite token travels in the fragment: `/invite#<token>`.
     #[at("/invite")]
     Invite,
@@ -73,6 +95,9 @@ fn switch(route: Route) -> Html {
         Route::Garmin => html! { <Garmin /> },
         Route::Library => html! { <Library /> },
         Route::Workout { id } => html! { <WorkoutPage id={id} /> },
+        Route::Shares => html! { <Shares /> },
+        Route::Inbox => html! { <Inbox /> },
+        Route::InboxShare { id } => html! { <SharePage id={id} /> },
         Route::Invite => html! { <AcceptInvite /> },
         Route::ResetPassword => html! { <ResetPassword /> },
         Route::Settings => html! { <Settings /> },
@@ -86,9 +111,11 @@ pub fn App() -> Html {
     html! {
         <BrowserRouter>
             <SessionProvider>
-                <Frame>
-                    <Switch<Route> render={switch} />
-                </Frame>
+                <LiveProvider>
+                    <Frame>
+                        <Switch<Route> render={switch} />
+                    </Frame>
+                </LiveProvider>
             </SessionProvider>
         </BrowserRouter>
     }
@@ -102,6 +129,7 @@ struct FrameProps {
 /// The shell with navigation, the session's name, sign-out button and notices.
 #[component]
 fn Frame(props: &FrameProps) -> Html {
+    let live = use_live();
     let Some(session) = use_session() else {
         return props.children.clone();
     };
@@ -116,15 +144,21 @@ fn Frame(props: &FrameProps) -> Html {
             if me.has_role(Role::Coach) {
                 links.push((Route::Athletes, "Athletes"));
                 links.push((Route::Library, "Library"));
+                links.push((Route::Shares, "Shared"));
             }
             if me.has_role(Role::Athlete) {
+                links.push((Route::Inbox, "Inbox"));
                 links.push((Route::Coaches, "My coaches"));
             }
             links.push((Route::Garmin, "Garmin"));
             links.push((Route::Settings, "Settings"));
+            // The unread count rides on the athlete's inbox, else on the
+            // coach's shares: that is where the news is.
+            let news_on = if me.has_role(Role::Athlete) { Route::Inbox } else { Route::Shares };
             let nav = html! {
-                { for links.into_iter().map(|(to, label)| html! {
-                    <li><NavLink {to} {label} /></li>
+                { for links.into_iter().map(|(to, label)| {
+                    let unread = (to == news_on && live.unread > 0).then_some(live.unread);
+                    html! { <li><NavLink {to} {label} {unread} /></li> }
                 }) }
             };
             (
@@ -155,6 +189,9 @@ struct NavLinkProps {
     label: AttrValue,
     #[prop_or_default]
     brand: bool,
+    /// Unread notifications, shown as a badge.
+    #[prop_or_default]
+    unread: Option<i32>,
 }
 
 /// A link that navigates inside the app (no reload) and marks the current
@@ -190,6 +227,11 @@ fn NavLink(props: &NavLinkProps) -> Html {
             {onclick}
         >
             { props.label.clone() }
+            if let Some(count) = props.unread {
+                <span class="badge badge--count" id="unread-badge">
+                    { count }<span class="visually-hidden">{ " unread" }</span>
+                </span>
+            }
         </a>
     }
 }

@@ -33,6 +33,8 @@ pub(super) struct Setup {
     pub(super) garmin: GarminSandbox,
     /// A workout page the Garmin checks opened, for the page tour.
     pub(super) workout_path: RefCell<Option<String>>,
+    /// The path of the shared workout the athlete previewed, for the page checks.
+    pub(super) share_path: RefCell<Option<String>>,
 }
 
 /// One person's browser: its own WebDriver session and Chromium profile.

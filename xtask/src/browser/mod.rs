@@ -27,7 +27,11 @@
 //! lets Baton sign in with the password and an MFA code (wrong, then
 //! right); the coach syncs the library and sees the progress move, opens a
 //! workout and reads its steps and chart, and sees the athlete's Garmin
-//! health on the roster. Last, the main pages at desktop and phone width:
+//! health on the roster. Then sharing: the Google user becomes the
+//! coach's second athlete; the coach shares two workouts with both; the
+//! athlete sees the unread badge arrive, previews one and imports it on a
+//! day, watching its progress finish, with a link to Garmin Connect.
+//! Last, the main pages at desktop and phone width:
 //! nothing wider than the screen, no axe-core violations, and no console
 //! errors in any browser. With `BATON_BROWSER_SCREENSHOTS=DIR` those pages
 //! are saved as PNGs there.
@@ -35,8 +39,8 @@
 //! [`processes`] installs Chromium and keeps the backend, the sandbox and
 //! chromedriver running; [`driver`] holds the WebDriver sessions and the
 //! waits every step uses; the flows live in [`session_flows`],
-//! [`identity_flows`], [`google_flows`], [`sign_in_change_flows`] and
-//! [`garmin_flows`], the per-page checks in [`page_checks`] and
+//! [`identity_flows`], [`google_flows`], [`sign_in_change_flows`],
+//! [`garmin_flows`] and [`sharing_flows`], the per-page checks in [`page_checks`] and
 //! [`a11y_checks`].
 
 mod a11y_checks;
@@ -48,6 +52,7 @@ mod identity_flows;
 mod page_checks;
 mod processes;
 mod session_flows;
+mod sharing_flows;
 mod sign_in_change_flows;
 
 use std::{
@@ -78,6 +83,10 @@ use page_checks::{no_console_errors, page_tour};
 use processes::{Process, Scratch, create_admin, ensure_browser, free_port, print_tail};
 use session_flows::{
     open_second_tab, reload, second_tab_signed_out, sign_in, sign_out, wrong_password,
+};
+use sharing_flows::{
+    athlete_previews_and_imports, athlete_waits_at_home, coach_opens_the_status_page,
+    coach_sees_the_import_arrive, coach_shares_two_workouts, second_athlete_joins,
 };
 use sign_in_change_flows::{
     admin_removes_google, link_google_after_confirming, remove_google_after_confirming_with_google,
@@ -202,6 +211,7 @@ pub fn run(web_dir: &Path) -> anyhow::Result<()> {
         shots,
         garmin,
         workout_path: RefCell::new(None),
+        share_path: RefCell::new(None),
     }));
 
     // Chromium is gone (the sessions were closed); now the helpers.
@@ -391,6 +401,7 @@ async fn run_checks(setup: &Setup, people: &People<'_>, tally: &mut Tally) {
         .await;
 
     garmin_checks(setup, people, tally).await;
+    sharing_checks(setup, people, tally).await;
 
     for browser in [people.admin, people.coach, people.athlete, people.google_user] {
         let name = format!(
@@ -460,4 +471,53 @@ async fn garmin_checks(setup: &Setup, people: &People<'_>, tally: &mut Tally) {
         })
         .await;
     *setup.workout_path.borrow_mut() = workout;
+}
+
+/// The coach shares two workouts with two athletes; one imports.
+async fn sharing_checks(setup: &Setup, people: &People<'_>, tally: &mut Tally) {
+    let (coach, athlete, google_user) =
+        (&people.coach.client, &people.athlete.client, &people.google_user.client);
+    tally
+        .check(google_user, "the Google user accepts the coach's invite as their account", async {
+            second_athlete_joins(setup, coach, google_user).await
+        })
+        .await;
+    let mut unread_before = 0;
+    tally
+        .check(athlete, "the athlete's start page is open before anything is shared", async {
+            unread_before = athlete_waits_at_home(setup, athlete).await?;
+            Ok(())
+        })
+        .await;
+    let mut names = Vec::new();
+    tally
+        .check(coach, "the coach ticks two workouts and shares them with both athletes", async {
+            names = coach_shares_two_workouts(setup, coach).await?;
+            Ok(())
+        })
+        .await;
+    tally
+        .check(coach, "the coach's Shared page lists the four shares, waiting", async {
+            coach_opens_the_status_page(setup, coach).await
+        })
+        .await;
+    let mut preview = None;
+    tally
+        .check(
+            athlete,
+            "the athlete sees the unread badge, previews a share and imports it on a day",
+            async {
+                preview = Some(
+                    athlete_previews_and_imports(setup, athlete, &names, unread_before).await?,
+                );
+                Ok(())
+            },
+        )
+        .await;
+    tally
+        .check(coach, "the coach's open Shared page turns to Imported without a reload", async {
+            coach_sees_the_import_arrive(coach).await
+        })
+        .await;
+    *setup.share_path.borrow_mut() = preview;
 }

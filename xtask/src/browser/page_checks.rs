@@ -21,8 +21,8 @@ pub(super) async fn page_tour(setup: &Setup, browser: &Browser) -> anyhow::Resul
     let client = &browser.client;
     let mut paths: Vec<String> = match browser.who {
         "admin" => vec!["/", "/admin", "/admin/users", "/garmin", "/settings"],
-        "coach" => vec!["/", "/athletes", "/garmin", "/library", "/settings"],
-        "athlete" => vec!["/", "/coaches", "/garmin"],
+        "coach" => vec!["/", "/athletes", "/garmin", "/library", "/shares", "/settings"],
+        "athlete" => vec!["/", "/coaches", "/garmin", "/inbox"],
         _ => vec!["/settings", "/garmin", "/sign-in"],
     }
     .into_iter()
@@ -32,6 +32,11 @@ pub(super) async fn page_tour(setup: &Setup, browser: &Browser) -> anyhow::Resul
         && let Some(workout) = setup.workout_path.borrow().clone()
     {
         paths.push(workout);
+    }
+    if browser.who == "athlete"
+        && let Some(share) = setup.share_path.borrow().clone()
+    {
+        paths.push(share);
     }
     for path in &paths {
         let path = path.as_str();
@@ -49,6 +54,7 @@ pub(super) async fn page_tour(setup: &Setup, browser: &Browser) -> anyhow::Resul
             let page = match path.trim_matches('/') {
                 "" => "home".to_owned(),
                 other if other.starts_with("library/") => "workout".to_owned(),
+                other if other.starts_with("inbox/") => "shared-workout".to_owned(),
                 other => other.replace('/', "-"),
             };
             let who = browser.who.replace(' ', "-").to_lowercase();

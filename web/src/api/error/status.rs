@@ -105,6 +105,11 @@ fn precondition(reason: ErrorReason) -> Option<ApiError> {
         R::GarminSignInBlocked => ApiError::GarminSignInBlocked,
         R::GarminPendingLoginUnusable => ApiError::GarminPendingLoginUnusable,
         R::GarminTicketRejected => ApiError::GarminTicketRejected,
+        R::GarminRefusedWorkout => ApiError::GarminRefusedWorkout,
+        R::ShareImporting => ApiError::ShareImporting,
+        R::ShareImported => ApiError::ShareImported,
+        R::ShareRevoked => ApiError::ShareRevoked,
+        R::WorkoutNotCopyable => ApiError::WorkoutNotCopyable,
         _ => return None,
     };
     Some(error)
@@ -167,6 +172,11 @@ mod tests {
             ("GARMIN_SIGN_IN_BLOCKED", ApiError::GarminSignInBlocked),
             ("GARMIN_PENDING_LOGIN_UNUSABLE", ApiError::GarminPendingLoginUnusable),
             ("GARMIN_TICKET_REJECTED", ApiError::GarminTicketRejected),
+            ("GARMIN_REFUSED_WORKOUT", ApiError::GarminRefusedWorkout),
+            ("SHARE_IMPORTING", ApiError::ShareImporting),
+            ("SHARE_IMPORTED", ApiError::ShareImported),
+            ("SHARE_REVOKED", ApiError::ShareRevoked),
+            ("WORKOUT_NOT_COPYABLE", ApiError::WorkoutNotCopyable),
         ];
         for (reason, expected) in cases {
             let status = refusal(Code::FailedPrecondition, reason);

@@ -2,11 +2,13 @@
 //! last synced them, for coaches above all (any user with a Garmin link
 //! has one): filter by sport, search by name (as you type, after a pause),
 //! sort, and "Show more" for the next page; [`sync`] fetches the library
-//! from Garmin with live progress.
+//! from Garmin with live progress. A coach ticks workouts and shares them
+//! with athletes ([`share`]).
 
+mod share;
 mod sync;
 
-use std::{cell::Cell, rc::Rc};
+use std::{cell::Cell, collections::BTreeMap, rc::Rc};
 
 use gloo_timers::callback::Timeout;
 use yew::{platform::spawn_local, prelude::*};
@@ -30,6 +32,7 @@ use crate::{
     hooks::fetch::{Load, use_fetch},
     session::use_session,
 };
+use share::ShareForm;
 use sync::SyncButton;
 
 /// How long typing must pause before the search runs.
@@ -63,6 +66,9 @@ fn LibraryFor(props: &LibraryForProps) -> Html {
     let filter = use_state(WorkoutFilter::default);
     let typed = use_state(String::new);
     let more = use_state(More::default);
+    // The ticked workouts, by id, with their names.
+    let selected = use_state(BTreeMap::<String, String>::new);
+    let sharing = use_state(|| false);
     // Which filter "Show more" answers belong to; older ones are dropped.
     let generation = use_mut_ref(|| Rc::new(Cell::new(0_u32)));
     let api = session.as_ref().map(|session| session.api().clone());
@@ -197,8 +203,8 @@ fn LibraryFor(props: &LibraryForProps) -> Html {
                 <>
                     <Table
                         caption={shown(all.len())}
-                        headings={headings(&["Workout", "Sport", "Duration", "Distance", "Steps", "Updated"])}
-                        rows={rows(&all, props.units)}
+                        headings={headings(&["Select", "Workout", "Sport", "Duration", "Distance", "Steps", "Updated"])}
+                        rows={rows(&all, props.units, &selected)}
                         empty={empty}
                     />
                     { form_error(more.error.as_ref().map(|err| AttrValue::from(err.to_string()))) }
@@ -213,12 +219,42 @@ fn LibraryFor(props: &LibraryForProps) -> Html {
             }
         }
     };
+    let chosen: Vec<(String, String)> =
+        selected.iter().map(|(id, name)| (id.clone(), name.clone())).collect();
+    let on_share = {
+        let sharing = sharing.clone();
+        Callback::from(move |_| sharing.set(true))
+    };
+    let on_close = {
+        let sharing = sharing.clone();
+        Callback::from(move |()| sharing.set(false))
+    };
+    let on_shared = {
+        let selected = selected.clone();
+        Callback::from(move |()| selected.set(BTreeMap::new()))
+    };
+    let share_bar = if *sharing {
+        html! { <ShareForm workouts={chosen} {on_close} {on_shared} /> }
+    } else {
+        let count = selected.len();
+        html! {
+            <div class="selection-bar" role="group" aria-label="Selected workouts">
+                <span id="selection-count">{ match count {
+                    0 => "Tick workouts to share them.".to_owned(),
+                    1 => "1 workout selected".to_owned(),
+                    n => format!("{n} workouts selected"),
+                } }</span>
+                <Button disabled={count == 0} onclick={on_share}>{ "Share…" }</Button>
+            </div>
+        }
+    };
     html! {
         <>
             <div class="page-head">
                 <h1 class="page-title">{ "Library" }</h1>
                 <SyncButton {on_synced} />
             </div>
+            { share_bar }
             <Card title="Your Garmin workouts">
                 <form class="filters filters--library" role="search" onsubmit={on_search}>
                     <TextField
@@ -250,10 +286,29 @@ fn headings(names: &[&'static str]) -> Vec<AttrValue> {
 
 /// One row per workout: only text and a link, so a long library renders
 /// at once.
-fn rows(workouts: &[&WorkoutSummary], units: Units) -> Vec<Vec<Html>> {
+fn rows(
+    workouts: &[&WorkoutSummary],
+    units: Units,
+    selected: &UseStateHandle<BTreeMap<String, String>>,
+) -> Vec<Vec<Html>> {
     workouts
         .iter()
         .map(|w| {
+            let onchange = {
+                let (selected, id, name) = (selected.clone(), w.id.clone(), w.name.clone());
+                Callback::from(move |event: Event| {
+                    let checked = event
+                        .target_dyn_into::<web_sys::HtmlInputElement>()
+                        .is_some_and(|input| input.checked());
+                    let mut next = (*selected).clone();
+                    if checked {
+                        next.insert(id.clone(), name.clone());
+                    } else {
+                        next.remove(&id);
+                    }
+                    selected.set(next);
+                })
+            };
             let say = Speech { units, sport: w.sport };
             let sport = if w.sport == Sport::Other && !w.sport_key.is_empty() {
                 w.sport_key.replace('_', " ")
@@ -261,6 +316,15 @@ fn rows(workouts: &[&WorkoutSummary], units: Units) -> Vec<Vec<Html>> {
                 w.sport.label().to_owned()
             };
             vec![
+                html! {
+                    <input
+                        type="checkbox"
+                        class="check__input workout-select"
+                        aria-label={format!("Select {}", w.name)}
+                        checked={selected.contains_key(&w.id)}
+                        {onchange}
+                    />
+                },
                 html! {
                     <Link<Route> classes="workout-link" to={Route::Workout { id: w.id.clone() }}>
                         { w.name.clone() }
