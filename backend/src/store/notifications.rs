@@ -106,15 +106,15 @@ pub async fn mark_read<C: ConnectionTrait>(
     up_to: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
 ) -> Result<()> {
+    if ids.is_empty() && up_to.is_none() {
+        return Ok(());
+    }
     let mut which = Condition::any();
     if !ids.is_empty() {
         which = which.add(Column::Id.is_in(ids.iter().copied()));
     }
     if let Some(up_to) = up_to {
         which = which.add(Column::CreatedAt.lte(up_to));
-    }
-    if ids.is_empty() && up_to.is_none() {
-        return Ok(());
     }
     notifications::Entity::update_many()
         .col_expr(Column::ReadAt, Expr::value(now))

@@ -72,8 +72,8 @@ impl SharingService {
                 jobs::finish(&txn, job.id, owner, now).await?;
                 let made = match shares::find(&txn, share.id).await? {
                     Some(done) if imported => {
-                        let names = self.names(&txn, &[done.athlete_id]).await?;
-                        let notice = notices::imported(&done, &names[&done.athlete_id]);
+                        let athlete = self.name(&txn, done.athlete_id).await?;
+                        let notice = notices::imported(&done, &athlete);
                         Some(self.context.notifications.record(&txn, &[notice], now).await?)
                     }
                     _ => None,
@@ -122,8 +122,8 @@ impl SharingService {
         if let Some(failure) = failure {
             shares::record_failure(&txn, job.share_id, failure, true, now).await?;
             if let Some(share) = shares::find(&txn, job.share_id).await? {
-                let names = self.names(&txn, &[share.athlete_id]).await?;
-                let notices = notices::failed(&share, failure, &names[&share.athlete_id]);
+                let athlete = self.name(&txn, share.athlete_id).await?;
+                let notices = notices::failed(&share, failure, &athlete);
                 made = Some(self.context.notifications.record(&txn, &notices, now).await?);
             }
         }

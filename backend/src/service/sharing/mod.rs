@@ -30,6 +30,9 @@ use crate::{
     store::{users, workouts},
 };
 
+/// How a party whose account was deleted is named.
+const DELETED_USER: &str = "Deleted user";
+
 /// Sharing and importing; cheap to clone.
 #[derive(Clone)]
 pub struct SharingService {
@@ -104,7 +107,7 @@ impl SharingService {
                 let known = |id: Uuid| {
                     parties.get(&id).cloned().unwrap_or_else(|| Party {
                         user_id: id,
-                        display_name: "Deleted user".to_owned(),
+                        display_name: DELETED_USER.to_owned(),
                         avatar_url: None,
                     })
                 };

@@ -1,11 +1,9 @@
 //! The notifications sharing makes, in plain words: an athlete hears of
 //! new shares and withdrawn ones, a coach of imports, both of failures.
 
-use std::collections::HashMap;
-
 use uuid::Uuid;
 
-use super::SharingService;
+use super::{DELETED_USER, SharingService};
 use crate::{
     domain::{NewNotification, NotificationKind, Share, ShareFailure},
     error::Result,
@@ -16,23 +14,13 @@ use crate::{
 const NAMES_SHOWN: usize = 3;
 
 impl SharingService {
-    /// Display names of `ids` (a deleted user reads as such).
-    pub(super) async fn names<C: Connection>(
-        &self,
-        db: &C,
-        ids: &[Uuid],
-    ) -> Result<HashMap<Uuid, String>> {
-        let found = users::find_many(db, ids).await?;
-        Ok(ids
-            .iter()
-            .map(|id| {
-                let name = found
-                    .iter()
-                    .find(|user| user.id == *id)
-                    .map_or_else(|| "Deleted user".to_owned(), |user| user.display_name.clone());
-                (*id, name)
-            })
-            .collect())
+    /// The display name a notice gives `user_id`.
+    pub(super) async fn name<C: Connection>(&self, db: &C, user_id: Uuid) -> Result<String> {
+        let found = users::find_many(db, &[user_id]).await?;
+        Ok(found
+            .into_iter()
+            .next()
+            .map_or_else(|| DELETED_USER.to_owned(), |user| user.display_name))
     }
 }
 

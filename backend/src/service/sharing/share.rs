@@ -186,8 +186,7 @@ impl SharingService {
         }
         let names: HashMap<Uuid, &str> =
             cached.iter().map(|workout| (workout.id, workout.name.as_str())).collect();
-        let coach_name =
-            self.names(&txn, &[coach.id()]).await?.remove(&coach.id()).unwrap_or_default();
+        let coach_name = self.name(&txn, coach.id()).await?;
         let told: Vec<notices::NewShareNotice> = new
             .iter()
             .map(|share| notices::NewShareNotice {

@@ -68,9 +68,8 @@ impl SharingService {
         audit::record(&txn, revoked).await?;
         // An athlete who dismissed it needs no word.
         let made = if matches!(share.status, Pending | Failed | Imported) {
-            let names = self.names(&txn, &[share.coach_id]).await?;
-            let notice =
-                notices::revoked(&share, &names[&share.coach_id], share.status == Imported);
+            let coach = self.name(&txn, share.coach_id).await?;
+            let notice = notices::revoked(&share, &coach, share.status == Imported);
             Some(self.context.notifications.record(&txn, &[notice], now).await?)
         } else {
             None
