@@ -11,15 +11,17 @@ pub enum NotificationKind {
     ShareImported,
     ShareFailed,
     ShareRevoked,
+    ShareUpdated,
     GarminAttention,
 }
 
 impl NotificationKind {
-    pub const ALL: [NotificationKind; 5] = [
+    pub const ALL: [NotificationKind; 6] = [
         Self::ShareReceived,
         Self::ShareImported,
         Self::ShareFailed,
         Self::ShareRevoked,
+        Self::ShareUpdated,
         Self::GarminAttention,
     ];
 
@@ -29,6 +31,7 @@ impl NotificationKind {
             Self::ShareImported => "SHARE_IMPORTED",
             Self::ShareFailed => "SHARE_FAILED",
             Self::ShareRevoked => "SHARE_REVOKED",
+            Self::ShareUpdated => "SHARE_UPDATED",
             Self::GarminAttention => "GARMIN_ATTENTION",
         }
     }

@@ -1,5 +1,4 @@
-//! `baton.sharing.v1.SharingService`. `UpdateSharedCopies` answers
-//! UNIMPLEMENTED until the copy-update work builds it.
+//! `baton.sharing.v1.SharingService`.
 
 use std::{collections::HashSet, pin::Pin};
 
@@ -154,6 +153,17 @@ impl SharingRpc for SharingApi {
         let share = self.sharing.revoke(&coach, &client, id, request.delete_imported_copy).await?;
         Ok(Response::new(pb::RevokeShareResponse { share: Some(convert::share(share)) }))
     }
+
+    async fn update_shared_copies(
+        &self,
+        request: Request<pb::UpdateSharedCopiesRequest>,
+    ) -> Reply<pb::UpdateSharedCopiesResponse> {
+        let (caller, client) = (caller(&request)?, client_info(&request));
+        let coach = self.sharing.coach(&caller)?;
+        let (workout_id, athlete_ids) = copies_request(&request.into_inner())?;
+        let updates = self.sharing.update_copies(&coach, &client, workout_id, &athlete_ids).await?;
+        Ok(Response::new(convert::copy_updates(updates)))
+    }
 }
 
 /// A ShareWorkouts request, every field checked; ids listed twice count
@@ -200,6 +210,25 @@ fn share_request(request: &pb::ShareWorkoutsRequest) -> Result<ShareRequest, cra
         note: note.to_owned(),
         scheduled_date: scheduled_date.flatten(),
     })
+}
+
+/// An UpdateSharedCopies request: the workout and the athletes, checked.
+fn copies_request(
+    request: &pb::UpdateSharedCopiesRequest,
+) -> Result<(Uuid, Vec<Uuid>), crate::error::Error> {
+    let mut fields = Fields::default();
+    let workout_id = fields.check(
+        "workout_id",
+        Uuid::parse_str(request.workout_id.trim()).map_err(|_| "is not a valid id"),
+    );
+    let athlete_ids = ids(&mut fields, "athlete_ids", &request.athlete_ids);
+    if athlete_ids.len() > MAX_ATHLETES {
+        fields.check::<()>("athlete_ids", Err("at most 200 athletes per call"));
+    }
+    match workout_id {
+        Some(id) => fields.finish((id, athlete_ids)),
+        None => Err(fields.error()),
+    }
 }
 
 /// Ids of a repeated field, each checked, in order, without repeats.

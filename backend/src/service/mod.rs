@@ -45,9 +45,9 @@ pub use revocations::{POLL_INTERVAL, Revocations};
 pub use roster::{InviteView, Linked, RosterService};
 pub use sessions::{RECENT_SIGN_IN, SessionView};
 pub use sharing::{
-    AthleteSelection, ImportEvent, ImportItem, ImportSettings, ImportSummary, ImportWorkers, Inbox,
-    Party, ShareChanges, ShareDetail, ShareRequest, ShareView, SharedOutcome, SharingService,
-    SkipReason, Skipped,
+    AthleteSelection, CopyOutcome, CopyUpdate, ImportEvent, ImportItem, ImportSettings,
+    ImportSummary, ImportWorkers, Inbox, Party, ShareChanges, ShareDetail, ShareRequest, ShareView,
+    SharedOutcome, SharingService, SkipReason, Skipped,
 };
 pub use throttle::{LoginThrottle, ThrottleSettings};
 pub use users::{AccountChanges, NewAccount, OneTimeLink, Overview, ProfileChanges, UserService};

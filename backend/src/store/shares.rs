@@ -404,3 +404,47 @@ fn share((row, snapshot): (shares::Model, Option<workout_snapshots::Model>)) -> 
         imported_at: row.imported_at,
     })
 }
+
+/// The coach's shares of one workout that are not revoked, to the listed
+/// athletes (every athlete when none are listed), oldest first.
+pub async fn of_workout<C: ConnectionTrait>(
+    db: &C,
+    coach_id: Uuid,
+    workout_id: Uuid,
+    athlete_ids: &[Uuid],
+) -> Result<Vec<Share>> {
+    let mut query = shares::Entity::find()
+        .filter(Column::CoachId.eq(coach_id))
+        .filter(Column::WorkoutId.eq(workout_id))
+        .filter(Column::Status.ne(ShareStatus::Revoked.as_str()));
+    if !athlete_ids.is_empty() {
+        query = query.filter(Column::AthleteId.is_in(athlete_ids.iter().copied()));
+    }
+    let rows = query
+        .find_also_related(workout_snapshots::Entity)
+        .order_by_asc(Column::CreatedAt)
+        .order_by_asc(Column::Id)
+        .all(db)
+        .await?;
+    rows.into_iter().map(share).collect()
+}
+
+/// Points a share at a newer snapshot if it is in one of `from`; reports
+/// whether it did.
+pub async fn replace_snapshot<C: ConnectionTrait>(
+    db: &C,
+    id: Uuid,
+    snapshot_id: Uuid,
+    from: &[ShareStatus],
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let changed = shares::Entity::update_many()
+        .col_expr(Column::SnapshotId, Expr::value(snapshot_id))
+        .col_expr(Column::UpdatedAt, Expr::value(now))
+        .filter(Column::Id.eq(id))
+        .filter(Column::Status.is_in(from.iter().map(|s| s.as_str())))
+        .exec(db)
+        .await?
+        .rows_affected;
+    Ok(changed > 0)
+}

@@ -1,8 +1,6 @@
 //! Health, reflection, and what unknown or unbuilt RPCs answer.
 
-use baton_proto::sharing::v1::{
-    UpdateSharedCopiesRequest, sharing_service_client::SharingServiceClient,
-};
+use baton_proto::user::v1::{ExportDataRequest, user_service_client::UserServiceClient};
 use tokio_stream::StreamExt;
 use tonic::Code;
 use tonic_health::pb::{
@@ -96,8 +94,8 @@ async fn reflection_lists_the_four_services_and_health() {
 #[tokio::test]
 async fn an_rpc_not_built_yet_answers_unimplemented() {
     let app = TestApp::spawn().await;
-    let status = SharingServiceClient::new(app.channel().await)
-        .update_shared_copies(UpdateSharedCopiesRequest::default())
+    let status = UserServiceClient::new(app.channel().await)
+        .export_data(ExportDataRequest::default())
         .await
         .unwrap_err();
     assert_eq!(status.code(), Code::Unimplemented);

@@ -132,6 +132,24 @@ pub fn append_to_description(copy: &mut Value, paragraph: &str) {
     }
 }
 
+/// The body that replaces an athlete's copy in place (GARMIN.md §4.2
+/// "Update", §0.1): a new clean copy wearing the existing copy's own
+/// identity (its id, owner, author and dates as Garmin answered a GET), so
+/// Garmin keeps the id and with it the copy's calendar entries.
+pub fn replacement(current: &Value, copy: &Value, garmin_id: i64) -> Value {
+    let mut body = copy.clone();
+    if let (Value::Object(body), Value::Object(current)) = (&mut body, current) {
+        for key in STRIPPED {
+            if let Some(value) = current.get(*key) {
+                body.insert((*key).to_owned(), value.clone());
+            }
+        }
+        // Garmin wants the body's id to be the path's.
+        body.insert("workoutId".to_owned(), Value::from(garmin_id));
+    }
+    body
+}
+
 /// The name an athlete's copy gets: `"<original> (from <coach>)"`, at most
 /// [`MAX_NAME_CHARS`] characters. When too long, the original part is cut
 /// on a character boundary and marked with "…"; the coach's part is kept
@@ -187,6 +205,32 @@ fn strip_object(map: &mut Map<String, Value>) {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_replacement_is_the_new_copy_with_the_old_copys_identity() {
+        let current = json!({
+            "workoutId": 901, "ownerId": 7, "author": {"displayName": "ath"},
+            "createdDate": "2026-12-01T08:00:00.0", "workoutName": "Old name",
+            "workoutSegments": [{"segmentOrder": 1, "workoutSteps": [{"stepId": 55}]}],
+            "poolLength": 25.0
+        });
+        let copy = json!({
+            "workoutName": "New name (from Carla)", "description": "6x800",
+            "workoutSegments": [{"segmentOrder": 1, "workoutSteps": [{"stepId": null}]}]
+        });
+        let body = replacement(&current, &copy, 901);
+        assert_eq!(
+            body,
+            json!({
+                "workoutId": 901, "ownerId": 7, "author": {"displayName": "ath"},
+                "createdDate": "2026-12-01T08:00:00.0", "workoutName": "New name (from Carla)",
+                "description": "6x800",
+                "workoutSegments": [{"segmentOrder": 1, "workoutSteps": [{"stepId": null}]}]
+            })
+        );
+        // The path id wins over whatever the body had.
+        assert_eq!(replacement(&json!({"workoutId": 3}), &copy, 901)["workoutId"], 901);
+    }
 
     #[test]
     fn a_short_name_gets_the_coach_suffix() {

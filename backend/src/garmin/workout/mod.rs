@@ -27,6 +27,7 @@ mod robustness_tests;
 
 pub use copy::{
     CopyError, MAX_COACH_NAME_CHARS, MAX_NAME_CHARS, append_to_description, import_name,
+    replacement,
 };
 pub use estimate::{Estimate, EstimateSource};
 pub use ids::{

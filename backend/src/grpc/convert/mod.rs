@@ -189,6 +189,7 @@ pub fn notification(notification: Notification) -> user_pb::Notification {
         NotificationKind::ShareImported => user_pb::NotificationKind::ShareImported,
         NotificationKind::ShareFailed => user_pb::NotificationKind::ShareFailed,
         NotificationKind::ShareRevoked => user_pb::NotificationKind::ShareRevoked,
+        NotificationKind::ShareUpdated => user_pb::NotificationKind::ShareUpdated,
         NotificationKind::GarminAttention => user_pb::NotificationKind::GarminAttention,
     };
     user_pb::Notification {

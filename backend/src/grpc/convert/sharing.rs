@@ -5,7 +5,10 @@ use baton_proto::{error::v1::ErrorReason, garmin::v1 as garmin_pb, sharing::v1 a
 use super::{count, optional_timestamp, timestamp};
 use crate::{
     domain::{ShareStatus, SharedWorkout},
-    service::{ImportEvent, ImportSummary, Party, ShareView, SharedOutcome, SkipReason},
+    service::{
+        CopyOutcome, CopyUpdate, ImportEvent, ImportSummary, Party, ShareView, SharedOutcome,
+        SkipReason,
+    },
 };
 
 pub fn status(status: ShareStatus) -> pb::ShareStatus {
@@ -121,4 +124,24 @@ fn import_summary(summary: ImportSummary) -> pb::ImportSummary {
         failed: n(summary.failed),
         skipped: n(summary.skipped),
     }
+}
+
+pub fn copy_updates(updates: Vec<CopyUpdate>) -> pb::UpdateSharedCopiesResponse {
+    let results = updates
+        .into_iter()
+        .map(|update| {
+            let outcome = match update.outcome {
+                CopyOutcome::Updated => pb::CopyUpdateOutcome::Updated,
+                CopyOutcome::SnapshotUpdated => pb::CopyUpdateOutcome::SnapshotUpdated,
+                CopyOutcome::Unchanged => pb::CopyUpdateOutcome::Unchanged,
+                CopyOutcome::Failed => pb::CopyUpdateOutcome::Failed,
+            };
+            pb::SharedCopyUpdate {
+                share: Some(share(update.view)),
+                outcome: outcome as i32,
+                error: update.error.unwrap_or_default(),
+            }
+        })
+        .collect();
+    pb::UpdateSharedCopiesResponse { results }
 }

@@ -171,6 +171,12 @@ impl GarminWriter {
     }
 
     async fn is_marked(&self, garmin_id: i64, marker: &str) -> Result<bool> {
+        let detail = self.read(garmin_id).await?.unwrap_or(Value::Null);
+        Ok(detail["description"].as_str().is_some_and(|text| text.contains(marker)))
+    }
+
+    /// The workout `garmin_id` as Garmin has it now; None once it is gone.
+    pub async fn read(&self, garmin_id: i64) -> Result<Option<Value>> {
         let client = self.account.client();
         let detail = self
             .account
@@ -182,9 +188,8 @@ impl GarminWriter {
                 }
             })
             .await?;
-        let Some(bytes) = detail else { return Ok(false) };
-        let detail: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-        Ok(detail["description"].as_str().is_some_and(|text| text.contains(marker)))
+        // `workout` checked it is a JSON object.
+        Ok(detail.map(|bytes| serde_json::from_slice(&bytes).unwrap_or(Value::Null)))
     }
 
     /// Marks the link healthy after the writes went through.

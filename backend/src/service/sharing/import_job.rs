@@ -150,7 +150,8 @@ impl SharingService {
         share: &Share,
     ) -> std::result::Result<Tried, Stopped> {
         let writer = self.garmin.writer(share.athlete_id).await.map_err(Stopped::Before)?;
-        let copy = self.copy_of(share).await?;
+        let copy =
+            self.copy_of(share, share.workout.snapshot_id).await?.map_err(Stopped::Refused)?;
         let txn = self.context.db.begin().await.map_err(Error::from)?;
         shares::count_attempt(&txn, share.id, self.context.clock.now()).await?;
         txn.commit().await.map_err(Error::from)?;
@@ -213,17 +214,28 @@ impl SharingService {
         Ok(Some((created, true)))
     }
 
-    /// The JSON to create: the snapshot's clean copy, named for the coach,
-    /// with the share's note and the marker in its description.
-    async fn copy_of(&self, share: &Share) -> std::result::Result<Value, Stopped> {
+    /// The JSON to write: the clean copy of snapshot `snapshot_id`, named
+    /// for the coach, with the share's note and the marker in its
+    /// description; or why it cannot be copied.
+    pub(super) async fn copy_of(
+        &self,
+        share: &Share,
+        snapshot_id: Uuid,
+    ) -> Result<std::result::Result<Value, ShareFailure>> {
         let db = self.context.db.reader();
-        let raw = shares::snapshot_json(db, share.workout.snapshot_id).await?;
-        let workout = GarminWorkout::parse(raw.as_bytes())
-            .map_err(|error| not_copyable(format!("the shared workout does not read: {error}")))?;
+        let raw = shares::snapshot_json(db, snapshot_id).await?;
+        let workout = match GarminWorkout::parse(raw.as_bytes()) {
+            Ok(workout) => workout,
+            Err(error) => {
+                return Ok(Err(not_copyable(format!("the shared workout does not read: {error}"))));
+            }
+        };
         let coach = users::find_many(db, &[share.coach_id]).await?;
         let coach_name = coach.first().map(|coach| coach.display_name.as_str()).unwrap_or("");
-        let mut copy =
-            workout.clean_copy(coach_name).map_err(|error| not_copyable(error.to_string()))?;
+        let mut copy = match workout.clean_copy(coach_name) {
+            Ok(copy) => copy,
+            Err(error) => return Ok(Err(not_copyable(error.to_string()))),
+        };
         let from = if coach_name.is_empty() { "your coach" } else { coach_name };
         let note = share.note.trim();
         let paragraph = if note.is_empty() {
@@ -232,7 +244,7 @@ impl SharingService {
             format!("{note}\n— {from}, via Baton {}", marker(share.id))
         };
         append_to_description(&mut copy, &paragraph);
-        Ok(copy)
+        Ok(Ok(copy))
     }
 
     async fn record_copy(&self, share_id: Uuid, garmin_id: i64) -> Result<()> {
@@ -279,8 +291,8 @@ impl SharingService {
     }
 }
 
-fn not_copyable(words: String) -> Stopped {
-    Stopped::Refused(ShareFailure { reason: Reason::WorkoutNotCopyable, message: words })
+fn not_copyable(words: String) -> ShareFailure {
+    ShareFailure { reason: Reason::WorkoutNotCopyable, message: words }
 }
 
 /// Garmin's 400 on a write, in Garmin's words for the athlete.

@@ -11,16 +11,19 @@ mod lists;
 mod notices;
 mod share;
 mod status;
+mod update;
 mod worker;
 
 use std::{collections::HashMap, sync::Arc};
 
+use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 pub use changes::ShareChanges;
 pub use import::{ImportEvent, ImportItem, ImportSummary};
 pub use lists::{Inbox, ShareDetail};
 pub use share::{AthleteSelection, ShareRequest, SharedOutcome, SkipReason, Skipped};
+pub use update::{CopyOutcome, CopyUpdate};
 pub use worker::{ImportSettings, ImportWorkers};
 
 use super::{Context, GarminService};
@@ -111,12 +114,9 @@ impl SharingService {
                         avatar_url: None,
                     })
                 };
-                let snapshot_outdated = match current.get(&share.workout.workout_id) {
-                    Some(Some(now)) => {
-                        share.workout.garmin_updated_at.is_none_or(|then| *now > then)
-                    }
-                    _ => false,
-                };
+                let snapshot_outdated = current
+                    .get(&share.workout.workout_id)
+                    .is_some_and(|now| changed_since(&share, *now));
                 ShareView {
                     coach: known(share.coach_id),
                     athlete: known(share.athlete_id),
@@ -133,6 +133,15 @@ impl SharingService {
     async fn view(&self, share: Share, viewer: Viewer) -> Result<ShareView> {
         let mut views = self.views(vec![share], viewer).await?;
         views.pop().ok_or_else(|| crate::error::Error::Internal("a view went missing".into()))
+    }
+}
+
+/// Whether the coach's workout, last changed in Garmin at `current`,
+/// changed after the share's snapshot was taken.
+fn changed_since(share: &Share, current: Option<DateTime<Utc>>) -> bool {
+    match current {
+        Some(now) => share.workout.garmin_updated_at.is_none_or(|then| now > then),
+        None => false,
     }
 }
 

@@ -130,3 +130,18 @@ pub(super) fn revoked(share: &Share, coach_name: &str, copy_deleted: bool) -> Ne
         other_user_id: Some(share.coach_id),
     }
 }
+
+/// The athlete hears that the coach replaced their copy with a new
+/// version.
+pub(super) fn updated(share: &Share, coach_name: &str) -> NewNotification {
+    NewNotification {
+        user_id: share.athlete_id,
+        kind: NotificationKind::ShareUpdated,
+        title: format!("{coach_name} updated {}", share.workout.name),
+        body: "The copy in your Garmin Connect account now holds the new version; \
+               it stays on your calendar."
+            .to_owned(),
+        share_id: Some(share.id),
+        other_user_id: Some(share.coach_id),
+    }
+}

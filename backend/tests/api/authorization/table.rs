@@ -462,6 +462,11 @@ pub(super) const MATRIX: &[Row] = &[
     ("RevokeShare", Others, coach_only(DENIED)),
     ("RevokeShare", Unknown, coach_only(DENIED)),
     ("RevokeShare", Invalid, coach_only(INVALID)),
+    ("UpdateSharedCopies", Own, coach_only(OK)),
+    ("UpdateSharedCopies", Others, coach_only(DENIED)),
+    ("UpdateSharedCopies/unlinked athlete", Others, coach_only(DENIED)),
+    ("UpdateSharedCopies", Unknown, coach_only(DENIED)),
+    ("UpdateSharedCopies", Invalid, coach_only(INVALID)),
     // GarminService: any role, only ever the caller's own Garmin link. Each
     // live fixture account has a linked Garmin account with one workout.
     ("GetConnection", Unowned, SIGNED_IN_OK),

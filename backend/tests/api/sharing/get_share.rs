@@ -2,13 +2,10 @@
 //! its athlete only; `snapshot_outdated` tells the coach the workout
 //! changed in Garmin since.
 
-use std::time::Duration;
-
 use baton_proto::user::v1::Role;
-use baton_sandbox::garmin::seed;
 use tonic::Code;
 
-use super::{Sharing, rename_in_garmin};
+use super::Sharing;
 
 #[tokio::test]
 async fn the_coach_and_the_athlete_see_the_share_with_its_steps_and_nobody_else_does() {
@@ -57,17 +54,9 @@ async fn the_coach_sees_that_a_shared_workout_changed_in_garmin_and_the_athlete_
     let untouched = sharing.share_one(kept, &sharing.ada, "").await;
     assert!(!sharing.share_now(&sharing.coach, &share.id).await.snapshot_outdated);
 
-    let in_garmin = sharing
-        .garmin
-        .garmin
-        .workouts(seed::COACH.email)
-        .into_iter()
-        .find(|w| w["workoutId"].as_i64() == workout.garmin_workout_id.parse().ok())
-        .expect("the coach's workout in Garmin");
-    sharing.garmin.garmin.advance_clock(Duration::from_secs(60));
-    rename_in_garmin(&sharing.garmin, &in_garmin, "Renamed after sharing").await;
-    sharing.garmin.app.clock.advance(chrono::Duration::seconds(5));
-    sharing.garmin.sync(&sharing.coach, true).await.unwrap();
+    sharing
+        .change_in_garmin(workout, |json| json["workoutName"] = "Renamed after sharing".into())
+        .await;
 
     let coachs = sharing.get(&sharing.coach, &share.id).await.unwrap();
     let coachs_share = coachs.share.unwrap();

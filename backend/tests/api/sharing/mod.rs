@@ -13,9 +13,11 @@ mod notifications;
 mod reliability;
 mod share_workouts;
 mod stand_in;
+mod update_copies;
 
 pub use stand_in::{
-    copies, garmin_workout, link_own_garmin, rename_in_garmin, scheduled_days, step_ids, step_shape,
+    copies, delete_in_garmin, edit_in_garmin, garmin_workout, link_own_garmin, scheduled_days,
+    step_ids, step_shape,
 };
 
 use std::{
@@ -295,6 +297,27 @@ impl Sharing {
             self.sign_in_again(user).await;
         }
         (self.coach, self.ada, self.mia) = (coach, ada, mia);
+    }
+
+    /// The coach's workout as it is in Garmin now.
+    pub fn in_garmin(&self, workout: &WorkoutSummary) -> serde_json::Value {
+        let id: i64 = workout.garmin_workout_id.parse().expect("a Garmin id");
+        garmin_workout(&self.garmin, seed::COACH.email, &id.to_string())
+            .expect("the coach's workout in Garmin")
+    }
+
+    /// The coach edits `workout` in Garmin Connect a minute later, and
+    /// Baton's next sync sees it.
+    pub async fn change_in_garmin(
+        &self,
+        workout: &WorkoutSummary,
+        edit: impl FnOnce(&mut serde_json::Value),
+    ) {
+        let current = self.in_garmin(workout);
+        self.garmin.garmin.advance_clock(Duration::from_secs(60));
+        edit_in_garmin(&self.garmin, seed::COACH.email, &current, edit).await;
+        self.garmin.app.clock.advance(chrono::Duration::seconds(5));
+        self.garmin.sync(&self.coach, true).await.expect("a sync");
     }
 
     /// Polls `who`'s share until it is no longer importing.

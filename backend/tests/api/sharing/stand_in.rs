@@ -2,7 +2,7 @@
 //! copies and calendar entries, the shape of a workout's steps, a coach's
 //! own Garmin account, an edit made in Garmin Connect.
 
-use baton_sandbox::garmin::{GarminAccount, seed};
+use baton_sandbox::garmin::GarminAccount;
 use serde_json::Value;
 
 use super::COACH_NAME;
@@ -111,20 +111,37 @@ pub fn step_ids(workout: &Value) -> Vec<i64> {
     out
 }
 
-/// Edits the coach's workout in Garmin, as Garmin Connect would, with the
-/// coach's own token.
-pub async fn rename_in_garmin(garmin: &GarminApp, workout: &Value, name: &str) {
-    let file: Value =
-        serde_json::from_str(&token_file(&garmin.garmin, seed::COACH.email).await).unwrap();
+/// Edits `email`'s workout in Garmin, as Garmin Connect would, with the
+/// account's own token.
+pub async fn edit_in_garmin(
+    garmin: &GarminApp,
+    email: &str,
+    workout: &Value,
+    edit: impl FnOnce(&mut Value),
+) {
     let mut edited = workout.clone();
-    edited["workoutName"] = Value::from(name);
+    edit(&mut edited);
     let id = workout["workoutId"].as_i64().unwrap();
-    let response = reqwest::Client::new()
-        .put(format!("{}/workout-service/workout/{id}", garmin.garmin.base_url()))
+    let response = as_account(garmin, email, reqwest::Method::PUT, id).await.json(&edited);
+    let status = response.send().await.unwrap().status();
+    assert!(status.is_success(), "PUT: {status}");
+}
+
+/// Deletes `email`'s workout `id` in Garmin, as Garmin Connect would.
+pub async fn delete_in_garmin(garmin: &GarminApp, email: &str, id: i64) {
+    let response = as_account(garmin, email, reqwest::Method::DELETE, id).await;
+    let status = response.send().await.unwrap().status();
+    assert!(status.is_success(), "DELETE: {status}");
+}
+
+async fn as_account(
+    garmin: &GarminApp,
+    email: &str,
+    method: reqwest::Method,
+    id: i64,
+) -> reqwest::RequestBuilder {
+    let file: Value = serde_json::from_str(&token_file(&garmin.garmin, email).await).unwrap();
+    reqwest::Client::new()
+        .request(method, format!("{}/workout-service/workout/{id}", garmin.garmin.base_url()))
         .bearer_auth(file["di_token"].as_str().unwrap())
-        .json(&edited)
-        .send()
-        .await
-        .unwrap();
-    assert!(response.status().is_success(), "PUT: {}", response.status());
 }

@@ -28,7 +28,7 @@ use garmin_service::{
 };
 use sharing_service::{
     dismiss_share, get_share, import_shares, list_incoming_shares, list_outgoing_shares,
-    revoke_share, share_workouts,
+    revoke_share, share_workouts, update_shared_copies,
 };
 use user_service::{
     create_user, delete_user, get_me, get_my_coaches, get_overview, invite_athlete,
@@ -112,6 +112,8 @@ pub(super) async fn call(f: &Fixture, cell: Cell) -> Answer {
         "ImportShares" => import_shares(f, who, data).await,
         "DismissShare" => dismiss_share(f, who, data).await,
         "RevokeShare" => revoke_share(f, who, data).await,
+        "UpdateSharedCopies" => update_shared_copies(f, who, data, false).await,
+        "UpdateSharedCopies/unlinked athlete" => update_shared_copies(f, who, data, true).await,
         "ListNotifications" => list_notifications(f, who).await,
         "MarkNotificationsRead" => mark_notifications_read(f, who, data).await,
         "WatchNotifications" => watch_notifications(f, who).await,

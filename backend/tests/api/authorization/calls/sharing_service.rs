@@ -124,3 +124,26 @@ pub(super) async fn revoke_share(f: &Fixture, who: Who, data: Data) -> Answer {
     let request = sharing::RevokeShareRequest { share_id, delete_imported_copy: false };
     answer(f.sharing_client().revoke_share(f.request(who, request)).await)
 }
+
+/// Own: the coach's workout, to every athlete it was shared with; Others:
+/// the other coach's workout, or (`unlinked_athlete`) the coach's own
+/// workout to an athlete of the other coach.
+pub(super) async fn update_shared_copies(
+    f: &Fixture,
+    who: Who,
+    data: Data,
+    unlinked_athlete: bool,
+) -> Answer {
+    let (workout_id, athlete_ids) = match data {
+        Own => (f.coach_workouts[0].clone(), vec![]),
+        Others if unlinked_athlete => {
+            (f.coach_workouts[0].clone(), vec![f.other_athlete.id.clone()])
+        }
+        Others => (f.workout_of(&f.other_coach).await, vec![]),
+        Unknown => (random_id(), vec![]),
+        Invalid => (NOT_AN_ID.to_owned(), vec![]),
+        Linked | Unowned => unreachable!("UpdateSharedCopies on {data:?}"),
+    };
+    let request = sharing::UpdateSharedCopiesRequest { workout_id, athlete_ids };
+    answer(f.sharing_client().update_shared_copies(f.request(who, request)).await)
+}
