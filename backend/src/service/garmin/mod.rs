@@ -7,6 +7,7 @@ mod connect;
 mod failures;
 mod library;
 mod locks;
+mod refresh;
 mod session;
 mod sync;
 mod writes;

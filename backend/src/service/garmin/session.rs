@@ -92,6 +92,20 @@ impl Account {
         }
     }
 
+    /// Garmin's JSON of the workout `garmin_id` now; None once Garmin no
+    /// longer has it.
+    pub(super) async fn workout(&self, garmin_id: i64) -> Result<Option<Vec<u8>>> {
+        let client = self.client();
+        self.call(CallKind::Read, |token| async move {
+            match client.workout(&token, garmin_id).await {
+                Ok(bytes) => Ok(Some(bytes)),
+                Err(GarminError::NotFound) => Ok(None),
+                Err(other) => Err(other),
+            }
+        })
+        .await
+    }
+
     /// Marks the link healthy after an operation that called Garmin
     /// successfully (one write per operation, not per call).
     pub(super) async fn succeeded(&self) -> Result<()> {

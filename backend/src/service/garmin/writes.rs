@@ -177,18 +177,8 @@ impl GarminWriter {
 
     /// The workout `garmin_id` as Garmin has it now; None once it is gone.
     pub async fn read(&self, garmin_id: i64) -> Result<Option<Value>> {
-        let client = self.account.client();
-        let detail = self
-            .account
-            .call(CallKind::Read, |token| async move {
-                match client.workout(&token, garmin_id).await {
-                    Ok(bytes) => Ok(Some(bytes)),
-                    Err(GarminError::NotFound) => Ok(None),
-                    Err(other) => Err(other),
-                }
-            })
-            .await?;
-        // `workout` checked it is a JSON object.
+        let detail = self.account.workout(garmin_id).await?;
+        // The client checked it is a JSON object.
         Ok(detail.map(|bytes| serde_json::from_slice(&bytes).unwrap_or(Value::Null)))
     }
 

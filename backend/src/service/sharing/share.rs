@@ -85,6 +85,11 @@ impl SharingService {
         request: ShareRequest,
         key: Option<&IdempotencyKey>,
     ) -> Result<SharedOutcome> {
+        // The snapshot is to be what the coach has in Garmin now; when
+        // Garmin cannot be asked, the cache (as of the last sync) serves.
+        if let Err(error) = self.garmin.refresh_cached(coach.id(), &request.workout_ids).await {
+            tracing::info!(%error, "sharing from the cache: Garmin's latest could not be read");
+        }
         let now = self.context.clock.now();
         let once = Once::new(&self.context, coach.id(), "ShareWorkouts", key);
         let txn = self.context.db.begin().await?;

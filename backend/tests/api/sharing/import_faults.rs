@@ -30,13 +30,24 @@ async fn import_one(sharing: &mut Sharing) -> baton_proto::sharing::v1::Share {
 
 #[tokio::test]
 async fn a_copy_garmin_refuses_fails_with_garmins_words_and_is_not_retried() {
-    let mut sharing = Sharing::spawn().await;
+    let sharing = Sharing::spawn().await;
     // A category Baton does not know to be wrong and Garmin refuses (400):
-    // put into the cached copy, since Garmin would not have stored it.
-    let workout = sharing.single_sport(0).clone();
-    let id = uuid::Uuid::parse_str(&workout.id).unwrap();
-    let row = sharing.garmin.app.sql_row("SELECT raw_json FROM workouts WHERE id = $1", id).await;
-    let raw: String = row.expect("the cached workout").try_get("", "raw_json").unwrap();
+    // put into the share's snapshot, since Garmin would not have stored it.
+    let share =
+        sharing.share_one(sharing.single_sport(0), &sharing.ada, &day(&sharing.garmin, 3)).await;
+    let id = uuid::Uuid::parse_str(&share.id).unwrap();
+    let row = sharing
+        .garmin
+        .app
+        .sql_row(
+            "SELECT s.id AS id, s.raw_json AS raw_json FROM workout_snapshots s \
+             JOIN shares ON shares.snapshot_id = s.id WHERE shares.id = $1",
+            id,
+        )
+        .await
+        .expect("the share's snapshot");
+    let snapshot_id: uuid::Uuid = row.try_get("", "id").unwrap();
+    let raw: String = row.try_get("", "raw_json").unwrap();
     let mut json: Value = serde_json::from_str(&raw).unwrap();
     let step = json["workoutSegments"][0]["workoutSteps"]
         .as_array_mut()
@@ -49,13 +60,14 @@ async fn a_copy_garmin_refuses_fails_with_garmins_words_and_is_not_retried() {
         .garmin
         .app
         .sql_write(
-            "UPDATE workouts SET raw_json = $1 WHERE id = $2",
-            vec![json.to_string().into(), id.into()],
+            "UPDATE workout_snapshots SET raw_json = $1 WHERE id = $2",
+            vec![json.to_string().into(), snapshot_id.into()],
         )
         .await;
     assert_eq!(changed, 1);
 
-    let done = import_one(&mut sharing).await;
+    let events = sharing.import_over_cool_downs(&sharing.ada, items([&share.id])).await.unwrap();
+    let done = ends(&events)[&share.id].0.clone();
     assert_eq!(done.status(), ShareStatus::Failed, "{done:?}");
     assert_eq!(done.last_error_reason(), ErrorReason::GarminRefusedWorkout);
     assert!(!done.last_error.is_empty());

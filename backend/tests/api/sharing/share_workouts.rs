@@ -7,11 +7,13 @@ use baton_proto::{
     sharing::v1::{self as pb, ShareStatus, SkipReason},
     user::v1::Role,
 };
-use baton_sandbox::garmin::seed;
+use baton_sandbox::garmin::{Fault, Route, seed};
 use serde_json::Value;
 use tonic::Code;
 
-use super::{COACH_NAME, Sharing, bad_fields, day, link_own_garmin, request, share_rows};
+use super::{
+    COACH_NAME, Sharing, bad_fields, day, edit_in_garmin, link_own_garmin, request, share_rows,
+};
 use crate::helpers::reason;
 
 #[tokio::test]
@@ -367,4 +369,41 @@ async fn a_retry_with_the_same_idempotency_key_gets_the_same_reply_and_shares_no
     assert_eq!(second.skipped.len(), 2);
     assert!(second.skipped.iter().all(|s| s.reason() == SkipReason::AlreadyShared));
     assert_eq!(share_rows(&sharing.garmin).await, 2);
+}
+
+#[tokio::test]
+async fn a_share_snapshots_the_coachs_latest_version_even_before_a_sync() {
+    let sharing = Sharing::spawn().await;
+    let workout = sharing.single_sport(7);
+    let current = sharing.in_garmin(workout);
+    sharing.garmin.garmin.advance_clock(std::time::Duration::from_secs(60));
+    edit_in_garmin(&sharing.garmin, seed::COACH.email, &current, |json| {
+        json["workoutName"] = "Changed a minute ago".into();
+    })
+    .await;
+
+    let share = sharing.share_one(workout, &sharing.ada, "").await;
+    assert_eq!(share.workout.as_ref().unwrap().name, "Changed a minute ago");
+    assert!(!share.snapshot_outdated);
+    let library = super::library(&sharing.garmin, &sharing.coach).await;
+    let cached = library.iter().find(|w| w.id == workout.id).unwrap();
+    assert_eq!(cached.name, "Changed a minute ago", "the library caught up too");
+}
+
+#[tokio::test]
+async fn when_garmin_cannot_be_asked_the_share_is_made_from_the_cache() {
+    let sharing = Sharing::spawn().await;
+    let workout = sharing.single_sport(8);
+    let current = sharing.in_garmin(workout);
+    sharing.garmin.garmin.advance_clock(std::time::Duration::from_secs(60));
+    edit_in_garmin(&sharing.garmin, seed::COACH.email, &current, |json| {
+        json["workoutName"] = "Not seen yet".into();
+    })
+    .await;
+    let limited = Fault::RateLimited { retry_after: Some(std::time::Duration::from_secs(120)) };
+    sharing.garmin.garmin.inject_always(Route::GetWorkout, limited);
+
+    let share = sharing.share_one(workout, &sharing.ada, "").await;
+    assert_eq!(share.workout.as_ref().unwrap().name, workout.name, "as last synced");
+    assert_eq!(share.status(), ShareStatus::Pending);
 }
