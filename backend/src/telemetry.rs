@@ -47,7 +47,7 @@ pub fn init(format: LogFormat) -> WorkerGuard {
 pub type RpcTraceLayer = TraceLayer<
     SharedClassifier<GrpcErrorsAsFailures>,
     fn(&Request<tonic::body::Body>) -> Span,
-    (),
+    fn(&Request<tonic::body::Body>, &Span),
     fn(&http::Response<tonic::body::Body>, Duration, &Span),
     (),
     fn(Option<&HeaderMap>, Duration, &Span),
@@ -57,7 +57,7 @@ pub type RpcTraceLayer = TraceLayer<
 pub fn rpc_trace_layer() -> RpcTraceLayer {
     TraceLayer::new_for_grpc()
         .make_span_with(rpc_span as fn(&Request<tonic::body::Body>) -> Span)
-        .on_request(())
+        .on_request(rpc_started as fn(&Request<tonic::body::Body>, &Span))
         .on_response(rpc_responded as fn(&http::Response<tonic::body::Body>, Duration, &Span))
         .on_body_chunk(())
         .on_eos(rpc_finished as fn(Option<&HeaderMap>, Duration, &Span))
@@ -66,6 +66,12 @@ pub fn rpc_trace_layer() -> RpcTraceLayer {
 
 fn rpc_span(request: &Request<tonic::body::Body>) -> Span {
     tracing::info_span!("rpc", method = %request.uri().path(), latency_ms = tracing::field::Empty)
+}
+
+/// At debug level, when each call arrives (a stream's end is logged much
+/// later).
+fn rpc_started(_request: &Request<tonic::body::Body>, _span: &Span) {
+    tracing::debug!("started");
 }
 
 fn rpc_responded(_response: &http::Response<tonic::body::Body>, latency: Duration, span: &Span) {

@@ -19,5 +19,10 @@ mod pages;
 mod session;
 
 fn main() {
+    // A page being put away ends its calls, so a copy the browser keeps in
+    // its back-forward cache holds no connections the next page needs.
+    if let Some(window) = web_sys::window() {
+        gloo_events::EventListener::new(&window, "pagehide", |_| api::end_all_calls()).forget();
+    }
     yew::Renderer::<app::App>::new().render();
 }

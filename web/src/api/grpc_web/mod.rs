@@ -12,7 +12,11 @@ mod details;
 mod frame;
 mod status;
 
-use std::{cell::Cell, rc::Rc, time::Duration};
+use std::{
+    cell::{Cell, RefCell},
+    rc::Rc,
+    time::Duration,
+};
 
 use gloo_timers::callback::Timeout;
 use js_sys::{ArrayBuffer, Uint8Array};
@@ -148,6 +152,25 @@ fn ended_well(trailers: &[(String, String)]) -> Result<(), Status> {
     if status.code() == Code::Ok { Ok(()) } else { Err(status) }
 }
 
+thread_local! {
+    /// The requests in flight, by call, so the page can end them all.
+    static IN_FLIGHT: RefCell<Vec<(u64, AbortController)>> = const { RefCell::new(Vec::new()) };
+    static NEXT_CALL: Cell<u64> = const { Cell::new(0) };
+}
+
+/// Ends every request in flight now. For a page being put away (the
+/// browser may keep it frozen in its back-forward cache): its open streams
+/// would otherwise keep holding connections, of which a browser allows
+/// only about six per server, and the next page's calls would wait for
+/// them. A call ended this way fails like a lost connection, and whoever
+/// made it tries again as after one.
+pub fn abort_all() {
+    let open = IN_FLIGHT.with_borrow_mut(std::mem::take);
+    for (_, abort) in open {
+        abort.abort();
+    }
+}
+
 /// A failed browser call: the request never got an answer.
 fn lost(_: JsValue) -> Status {
     Status::no_answer("the request failed")
@@ -156,6 +179,7 @@ fn lost(_: JsValue) -> Status {
 /// Aborts the request when the time is up (noting that it was), or when
 /// the call is dropped. A stream restarts the clock whenever bytes arrive.
 struct Deadline {
+    call: u64,
     abort: AbortController,
     passed: Rc<Cell<bool>>,
     millis: u32,
@@ -168,7 +192,9 @@ impl Deadline {
         let passed = Rc::new(Cell::new(false));
         let millis = u32::try_from(timeout.as_millis()).unwrap_or(u32::MAX);
         let timer = Self::timer(&abort, &passed, millis);
-        Ok(Self { abort, passed, millis, _timer: timer })
+        let call = NEXT_CALL.replace(NEXT_CALL.get() + 1);
+        IN_FLIGHT.with_borrow_mut(|open| open.push((call, abort.clone())));
+        Ok(Self { call, abort, passed, millis, _timer: timer })
     }
 
     fn timer(abort: &AbortController, passed: &Rc<Cell<bool>>, millis: u32) -> Timeout {
@@ -199,5 +225,6 @@ impl Drop for Deadline {
     fn drop(&mut self) {
         // After the body has been read this changes nothing.
         self.abort.abort();
+        IN_FLIGHT.with_borrow_mut(|open| open.retain(|(call, _)| *call != self.call));
     }
 }
