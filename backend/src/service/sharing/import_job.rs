@@ -297,12 +297,17 @@ fn not_copyable(words: String) -> ShareFailure {
 
 /// Garmin's 400 on a write, in Garmin's words for the athlete.
 fn refused_by_garmin(words: String) -> Stopped {
-    let message = if words.trim().is_empty() {
+    let message = refusal_in_garmins_words(&words);
+    Stopped::Refused(ShareFailure { reason: Reason::GarminRefusedWorkout, message })
+}
+
+/// What Garmin said when it refused a workout (400), for a person.
+pub(super) fn refusal_in_garmins_words(words: &str) -> String {
+    if words.trim().is_empty() {
         Reason::GarminRefusedWorkout.message().to_owned()
     } else {
         format!("{}: {}", Reason::GarminRefusedWorkout.message(), words.trim())
-    };
-    Stopped::Refused(ShareFailure { reason: Reason::GarminRefusedWorkout, message })
+    }
 }
 
 /// The text in the copy's description that finds it again.

@@ -11,7 +11,7 @@ use std::collections::HashSet;
 use futures::{StreamExt, TryStreamExt, stream};
 use uuid::Uuid;
 
-use super::{ShareView, SharingService, Viewer, notices};
+use super::{ShareView, SharingService, Viewer, import_job::refusal_in_garmins_words, notices};
 use crate::{
     domain::{AuditEvent, CachedWorkout, ClientInfo, Share, ShareStatus},
     error::{Error, Reason, Result},
@@ -158,16 +158,15 @@ impl SharingService {
             let writer = self.garmin.writer(share.athlete_id).await?;
             let Some(current) = writer.read(garmin_id).await? else {
                 return Ok(Some(
-                    "the athlete deleted their copy in Garmin Connect; share the workout again"
+                    "the athlete deleted their copy in Garmin Connect: withdraw this share and \
+                     share the workout again"
                         .to_owned(),
                 ));
             };
             let refused =
                 writer.replace(garmin_id, &replacement(&current, &copy, garmin_id)).await?;
             writer.succeeded().await?;
-            Ok(refused.err().map(|words| {
-                format!("{}: {}", Reason::GarminRefusedWorkout.message(), words.trim())
-            }))
+            Ok(refused.err().map(|words| refusal_in_garmins_words(&words)))
         }
         .await;
         match outcome {
