@@ -181,6 +181,20 @@ impl GarminSandbox {
         created["workoutId"].as_i64().ok_or_else(|| "no workoutId".to_owned())
     }
 
+    /// Replaces `email`'s workout `id` with `workout` as PUT would, as an
+    /// edit in Garmin Connect makes it (the last-update time moves on).
+    ///
+    /// # Errors
+    /// Unknown account, a workout not theirs, or one the API would refuse.
+    pub fn edit_workout(&self, email: &str, id: i64, workout: &Value) -> Result<(), String> {
+        let mut state = self.sandbox.lock();
+        let owner = state.account_by_email(email).ok_or("unknown account")?.profile_id();
+        if state.workouts.get(&id).is_none_or(|record| record.owner != owner) {
+            return Err("not this account's workout".to_owned());
+        }
+        state.replace_workout(id, workout).map_err(|e| e.0)
+    }
+
     /// A service ticket for `email` at `service_url`, as if the user had
     /// just signed in there. `None` for an unknown account.
     pub fn issue_ticket(&self, email: &str, service_url: &str) -> Option<String> {

@@ -17,8 +17,8 @@ pub use garmin::{
 };
 use prost_types::Timestamp;
 pub use sharing::{
-    ImportEvent, ImportItem, ImportSummary, Inbox, OutgoingFilter, Recipients, Share, ShareOutcome,
-    SharePreview, ShareRequest, ShareStatus,
+    CopiesUpdated, ImportEvent, ImportItem, ImportSummary, Inbox, OutgoingFilter, Recipients,
+    Share, ShareOutcome, SharePreview, ShareRequest, ShareStatus,
 };
 #[cfg(test)]
 pub use workout::Repeat;

@@ -44,10 +44,10 @@ use rpc::{Rpc, Stream, auth, users};
 #[cfg(test)]
 pub use convert::Repeat;
 pub use convert::{
-    Athlete, Coach, Compare, CreatedUser, DistanceUnit, Drill, End, Equipment, Exercise,
-    GarminConnection, GarminSignIn, GarminStatus, ImportEvent, ImportItem, ImportSummary, Inbox,
-    Invite, InvitePreview, Me, MfaChallenge, NewInvite, OneTimeLink, OutgoingFilter, Overview,
-    PasswordConnect, ProfileChanges, Recipients, Role, SessionInfo, SessionsEnded, Share,
+    Athlete, Coach, Compare, CopiesUpdated, CreatedUser, DistanceUnit, Drill, End, Equipment,
+    Exercise, GarminConnection, GarminSignIn, GarminStatus, ImportEvent, ImportItem, ImportSummary,
+    Inbox, Invite, InvitePreview, Me, MfaChallenge, NewInvite, OneTimeLink, OutgoingFilter,
+    Overview, PasswordConnect, ProfileChanges, Recipients, Role, SessionInfo, SessionsEnded, Share,
     ShareOutcome, SharePreview, ShareRequest, ShareStatus, SignInMethod, SignInOptions, SingleStep,
     Sport, Step, StepKind, Stroke, SyncAction, SyncEvent, SyncSummary, Target, TargetKind,
     TargetUnit, TicketSource, Units, User, UserChanges, UserFilter, UserPage, WeightUnit, Workout,
@@ -55,6 +55,7 @@ pub use convert::{
 };
 pub use error::ApiError;
 pub use google::{GoogleFlow, GoogleOutcome, SignInChange};
+pub use grpc_web::abort_all as end_all_calls;
 pub use sharing::NotificationNews;
 pub use tokens::{REFRESH_TOKEN_KEY, stored_refresh_token};
 

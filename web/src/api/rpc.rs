@@ -223,6 +223,7 @@ pub(super) mod sharing {
         GET_SHARE: GetShare(GetShareRequest) -> GetShareResponse;
         DISMISS_SHARE: DismissShare(DismissShareRequest) -> DismissShareResponse;
         REVOKE_SHARE: RevokeShare(RevokeShareRequest) -> RevokeShareResponse;
+        UPDATE_SHARED_COPIES: UpdateSharedCopies(UpdateSharedCopiesRequest) -> UpdateSharedCopiesResponse;
     } streams {
         IMPORT_SHARES: ImportShares(ImportSharesRequest) -> ImportSharesResponse;
     });

@@ -7,7 +7,7 @@
 use baton_proto::{
     sharing::v1::{
         DismissShareRequest, GetShareRequest, ImportSharesRequest, ListIncomingSharesRequest,
-        ListOutgoingSharesRequest, RevokeShareRequest, ShareImport,
+        ListOutgoingSharesRequest, RevokeShareRequest, ShareImport, UpdateSharedCopiesRequest,
     },
     user::v1::{
         ListNotificationsRequest, MarkNotificationsReadRequest, NotificationKind,
@@ -16,8 +16,8 @@ use baton_proto::{
 };
 
 use super::{
-    Api, ApiError, ImportEvent, ImportItem, ImportSummary, Inbox, MAX_PAGES, OutgoingFilter, Share,
-    ShareOutcome, SharePreview, ShareRequest, Workout, idempotency,
+    Api, ApiError, CopiesUpdated, ImportEvent, ImportItem, ImportSummary, Inbox, MAX_PAGES,
+    OutgoingFilter, Share, ShareOutcome, SharePreview, ShareRequest, Workout, idempotency,
     rpc::{sharing, users},
 };
 
@@ -135,6 +135,18 @@ impl Api {
         let request = RevokeShareRequest { share_id, delete_imported_copy };
         let response = self.authed(sharing::REVOKE_SHARE, request).await?;
         response.share.map(Share::from).ok_or_else(no_share)
+    }
+
+    /// Pushes the current version of one of the coach's workouts onto its
+    /// shares to `athlete_ids` (every athlete when empty): imported copies
+    /// are replaced in place, waiting shares get the new version.
+    pub async fn update_shared_copies(
+        &self,
+        workout_id: String,
+        athlete_ids: Vec<String>,
+    ) -> Result<CopiesUpdated, ApiError> {
+        let request = UpdateSharedCopiesRequest { workout_id, athlete_ids };
+        Ok(self.authed(sharing::UPDATE_SHARED_COPIES, request).await?.into())
     }
 
     /// Marks every notification of the signed-in user read, up to the

@@ -86,7 +86,8 @@ use session_flows::{
 };
 use sharing_flows::{
     athlete_previews_and_imports, athlete_waits_at_home, coach_opens_the_status_page,
-    coach_sees_the_import_arrive, coach_shares_two_workouts, second_athlete_joins,
+    coach_sees_the_import_arrive, coach_shares_two_workouts, coach_updates_the_changed_copies,
+    second_athlete_joins,
 };
 use sign_in_change_flows::{
     admin_removes_google, link_google_after_confirming, remove_google_after_confirming_with_google,
@@ -501,13 +502,13 @@ async fn sharing_checks(setup: &Setup, people: &People<'_>, tally: &mut Tally) {
             coach_opens_the_status_page(setup, coach).await
         })
         .await;
-    let mut preview = None;
+    let mut imported = None;
     tally
         .check(
             athlete,
             "the athlete sees the unread badge, previews a share and imports it on a day",
             async {
-                preview = Some(
+                imported = Some(
                     athlete_previews_and_imports(setup, athlete, &names, unread_before).await?,
                 );
                 Ok(())
@@ -517,6 +518,13 @@ async fn sharing_checks(setup: &Setup, people: &People<'_>, tally: &mut Tally) {
     tally
         .check(coach, "the coach's open Shared page turns to Imported without a reload", async {
             coach_sees_the_import_arrive(coach).await
+        })
+        .await;
+    let (preview, name) = imported.unzip();
+    tally
+        .check(coach, "a workout changed in Garmin updates the athlete's copy in place", async {
+            let name = name.context("no workout was imported")?;
+            coach_updates_the_changed_copies(setup, coach, &name).await
         })
         .await;
     *setup.share_path.borrow_mut() = preview;

@@ -6,11 +6,14 @@
 //! athlete previews a share (chart and steps), imports it on a day of their
 //! choosing and watches its progress bar finish, with a link to it in
 //! Garmin Connect; the coach's open Shared page turns to Imported. Neither
-//! open page is reloaded: the news comes over WatchNotifications.
+//! open page is reloaded: the news comes over WatchNotifications. Then the
+//! coach changes the workout in Garmin Connect and pushes the new version
+//! onto the athletes' copies from the Shared page.
 
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
+use baton_sandbox::garmin::seed;
 use fantoccini::{Client, Locator};
 
 use super::{
@@ -143,13 +146,14 @@ pub(super) async fn athlete_waits_at_home(setup: &Setup, athlete: &Client) -> an
 }
 
 /// The athlete sees the news arrive, previews the first share, and
-/// imports it on a day of their own; returns the preview's path.
+/// imports it on a day of their own; returns the preview's path and the
+/// imported workout's name.
 pub(super) async fn athlete_previews_and_imports(
     setup: &Setup,
     athlete: &Client,
     names: &[String],
     unread_before: u64,
-) -> anyhow::Result<String> {
+) -> anyhow::Result<(String, String)> {
     // The start page, still open: the badge counts the coach's notice.
     let deadline = Instant::now() + UI_TIMEOUT;
     while unread(athlete).await? <= unread_before {
@@ -216,7 +220,68 @@ pub(super) async fn athlete_previews_and_imports(
     }
     setup.shot(athlete, "flow-inbox-imported").await?;
     println!("browser:       imported {name:?} for {day}");
-    Ok(preview)
+    Ok((preview, name))
+}
+
+/// The coach edits the imported workout in Garmin Connect, syncs, finds it
+/// under "Changed since you shared" and updates the copies: the athlete's
+/// Garmin account holds the new version under the same id, still once on
+/// the calendar, and the other athlete's waiting share has it too.
+pub(super) async fn coach_updates_the_changed_copies(
+    setup: &Setup,
+    coach: &Client,
+    name: &str,
+) -> anyhow::Result<()> {
+    let coachs = setup.garmin.workouts(seed::COACH.email);
+    let original = coachs
+        .iter()
+        .find(|w| w["workoutName"] == name)
+        .with_context(|| format!("the coach has no {name:?} in Garmin"))?;
+    let renamed = format!("{name}, revised");
+    let mut edited = original.clone();
+    edited["workoutName"] = renamed.clone().into();
+    let id = original["workoutId"].as_i64().context("a workout without an id")?;
+    setup.garmin.edit_workout(seed::COACH.email, id, &edited).map_err(anyhow::Error::msg)?;
+
+    coach.goto(&setup.url("/library")).await?;
+    find_button(coach, "Sync with Garmin").await?.click().await?;
+    wait_for_text(coach, "#sync-summary", "updated 1").await?;
+    coach.goto(&setup.url("/shares")).await?;
+    wait_for_text(coach, "#changed-since-shared", name).await?;
+    setup.shot(coach, "flow-shares-changed").await?;
+    find_button(coach, &format!("Update copies of {name}")).await?.click().await?;
+    wait_for_text(
+        coach,
+        ".toast",
+        "Updated: 1 copy replaced in Garmin Connect; 1 waiting share now has the new version.",
+    )
+    .await?;
+    wait_for_text(coach, "table", &renamed).await?;
+    if !coach.find_all(Locator::Css("#changed-since-shared")).await?.is_empty() {
+        bail!("the workout is still listed as changed after the update");
+    }
+
+    let email = seed::MFA_ATHLETE.email;
+    let copy_name = format!("{renamed} (from {COACH_NAME})");
+    let copies: Vec<_> = setup
+        .garmin
+        .workouts(email)
+        .into_iter()
+        .filter(|w| w["workoutName"].as_str().is_some_and(|n| n.contains(name)))
+        .collect();
+    let [copy] = copies.as_slice() else {
+        bail!("the athlete's Garmin holds {} copies of {name:?}", copies.len());
+    };
+    if copy["workoutName"] != copy_name.as_str() {
+        bail!("the athlete's copy is named {}", copy["workoutName"]);
+    }
+    let copy_id = copy["workoutId"].as_i64();
+    let entries =
+        setup.garmin.schedules(email).iter().filter(|s| s["workoutId"].as_i64() == copy_id).count();
+    if entries != 1 {
+        bail!("the updated copy is on the athlete's calendar {entries} times");
+    }
+    Ok(())
 }
 
 /// The number on the navigation's unread badge; 0 without one.

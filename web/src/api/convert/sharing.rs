@@ -204,6 +204,68 @@ impl From<pb::ShareWorkoutsResponse> for ShareOutcome {
     }
 }
 
+/// What pushing a changed workout onto its shares did.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CopiesUpdated {
+    /// Imported copies replaced in the athletes' Garmin accounts.
+    pub replaced: usize,
+    /// Shares not imported yet that now hold the new version.
+    pub refreshed: usize,
+    /// Who could not be updated, and why.
+    pub failed: Vec<(String, String)>,
+}
+
+impl CopiesUpdated {
+    /// The result in a sentence or two.
+    pub fn summary(&self) -> String {
+        let plural =
+            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        let mut parts = Vec::new();
+        if self.replaced > 0 {
+            parts.push(format!(
+                "{} in Garmin Connect",
+                plural(self.replaced, "copy replaced", "copies replaced")
+            ));
+        }
+        if self.refreshed > 0 {
+            parts.push(format!(
+                "{} the new version",
+                plural(self.refreshed, "waiting share now has", "waiting shares now have")
+            ));
+        }
+        let mut text = if parts.is_empty() {
+            "Every share already had this version.".to_owned()
+        } else {
+            format!("Updated: {}.", parts.join("; "))
+        };
+        for (athlete, why) in &self.failed {
+            text.push_str(&format!(" Not updated for {athlete}: {why}."));
+        }
+        text
+    }
+}
+
+impl From<pb::UpdateSharedCopiesResponse> for CopiesUpdated {
+    fn from(r: pb::UpdateSharedCopiesResponse) -> Self {
+        let mut updated = Self::default();
+        for result in r.results {
+            match result.outcome() {
+                pb::CopyUpdateOutcome::Updated => updated.replaced += 1,
+                pb::CopyUpdateOutcome::SnapshotUpdated => updated.refreshed += 1,
+                pb::CopyUpdateOutcome::Failed => {
+                    let athlete = result
+                        .share
+                        .and_then(|share| share.athlete)
+                        .map_or_else(|| "an athlete".to_owned(), |a| a.display_name);
+                    updated.failed.push((athlete, result.error));
+                }
+                pb::CopyUpdateOutcome::Unchanged | pb::CopyUpdateOutcome::Unspecified => {}
+            }
+        }
+        updated
+    }
+}
+
 /// The coach's filters on the status page; empty for all.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct OutgoingFilter {
@@ -291,6 +353,39 @@ mod tests {
             ..pb::Share::default()
         };
         assert!(!Share::from(refused).needs_garmin_sign_in);
+    }
+
+    #[test]
+    fn copy_updates_are_counted_and_failures_named_with_their_athlete() {
+        let result =
+            |outcome: pb::CopyUpdateOutcome, athlete: &str, error: &str| pb::SharedCopyUpdate {
+                share: Some(pb::Share {
+                    athlete: Some(pb::ShareParty {
+                        display_name: athlete.into(),
+                        ..Default::default()
+                    }),
+                    ..Default::default()
+                }),
+                outcome: outcome as i32,
+                error: error.into(),
+            };
+        let response = pb::UpdateSharedCopiesResponse {
+            results: vec![
+                result(pb::CopyUpdateOutcome::Updated, "Ada", ""),
+                result(pb::CopyUpdateOutcome::Updated, "Bo", ""),
+                result(pb::CopyUpdateOutcome::SnapshotUpdated, "Mia", ""),
+                result(pb::CopyUpdateOutcome::Unchanged, "Cy", ""),
+                result(pb::CopyUpdateOutcome::Failed, "Dee", "the athlete deleted their copy"),
+            ],
+        };
+        let updated = CopiesUpdated::from(response);
+        assert_eq!((updated.replaced, updated.refreshed), (2, 1));
+        assert_eq!(
+            updated.summary(),
+            "Updated: 2 copies replaced in Garmin Connect; 1 waiting share now has the new \
+             version. Not updated for Dee: the athlete deleted their copy."
+        );
+        assert_eq!(CopiesUpdated::default().summary(), "Every share already had this version.");
     }
 
     #[test]

@@ -3,7 +3,11 @@
 //! imported with the day, failed with why), whether the workout changed
 //! since, and withdrawing one (for an imported one, together with deleting
 //! it from the athlete's Garmin). The list reads itself again when a
-//! notification about a share arrives.
+//! notification about a share arrives. Workouts changed since they were
+//! shared are listed above the table with the update action (see
+//! `changed.rs`).
+
+mod changed;
 
 use std::{collections::BTreeMap, rc::Rc};
 
@@ -28,6 +32,8 @@ use crate::{
     live::use_live,
     session::use_session,
 };
+
+use changed::ChangedSinceShared;
 
 #[component]
 pub fn Shares() -> Html {
@@ -105,6 +111,13 @@ fn SharesFor() -> Html {
             filter.set(OutgoingFilter { workout_id, ..(*filter).clone() });
         })
     };
+    let changed = match &*fetch.load {
+        Load::Ready(shares) => html! {
+            <ChangedSinceShared shares={shares.clone()} athlete_id={filter.athlete_id.clone()}
+                session={session.clone()} reload={fetch.reload.clone()} />
+        },
+        _ => html! {},
+    };
     let listing = match &*fetch.load {
         Load::Loading => progress_bar("Loading what you shared…"),
         Load::Failed(err) => form_error(AttrValue::from(err.to_string())),
@@ -135,6 +148,7 @@ fn SharesFor() -> Html {
                     <SelectField id="shares-workout" label="Workout" value={filter.workout_id.clone()}
                         options={choices("All workouts", &known.1)} onchange={on_workout} />
                 </form>
+                { changed }
                 { listing }
             </Card>
         </>
