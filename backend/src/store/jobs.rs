@@ -75,16 +75,26 @@ pub async fn enqueue_import<C: ConnectionTrait>(
     }
 }
 
+/// What a claim found.
+#[derive(Debug)]
+pub enum Claimed {
+    Job(Job),
+    /// Nothing is due.
+    Nothing,
+    /// Another worker took the same account in the same instant: there may
+    /// well be other work, so look again at once.
+    Contended,
+}
+
 /// Claims the next due job for `owner` until `lease_until`: a queued job
 /// whose account has nothing running, or a running job whose lease ran out
-/// (its worker died). None when there is nothing to do, or when another
-/// worker just took the account (try again shortly).
+/// (its worker died).
 pub async fn claim<C: ConnectionTrait>(
     db: &C,
     owner: Uuid,
     now: DateTime<Utc>,
     lease_until: DateTime<Utc>,
-) -> Result<Option<Job>> {
+) -> Result<Claimed> {
     let backend = db.get_database_backend();
     let (sql, values): (&str, Vec<sea_orm::Value>) = match backend {
         DbBackend::Postgres => (
@@ -115,11 +125,11 @@ pub async fn claim<C: ConnectionTrait>(
         Ok(row) => row,
         // Another worker claimed a job of the same account first.
         Err(error) if matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
-            return Ok(None);
+            return Ok(Claimed::Contended);
         }
         Err(error) => return Err(error.into()),
     };
-    Ok(row.map(|row| Job {
+    Ok(row.map_or(Claimed::Nothing, |row| Claimed::Job(Job {
         id: row.id,
         share_id: row.share_id,
         account_id: row.account_id,
@@ -127,7 +137,7 @@ pub async fn claim<C: ConnectionTrait>(
         attempts: u32::try_from(row.attempts).unwrap_or(u32::MAX),
         create_sent: row.create_sent_at.is_some(),
         schedule_sent: row.schedule_sent_at.is_some(),
-    }))
+    })))
 }
 
 /// Which write a job is about to send.

@@ -11,7 +11,7 @@ use tokio::{sync::Notify, task::JoinSet};
 use uuid::Uuid;
 
 use super::SharingService;
-use crate::store::jobs;
+use crate::store::jobs::{self, Claimed};
 
 /// How long a claimed job is its worker's. Far longer than a job's few
 /// Garmin calls, each bounded by the client's timeout, so a live worker
@@ -19,6 +19,8 @@ use crate::store::jobs;
 pub(super) const LEASE: Span = Span::minutes(5);
 /// The longest a worker sleeps before looking for work again.
 const IDLE_POLL: Duration = Duration::from_secs(1);
+/// The pause after losing a claim to another worker.
+const CONTENDED_PAUSE: Duration = Duration::from_millis(5);
 
 /// How imports run, from the configuration.
 #[derive(Debug)]
@@ -69,15 +71,18 @@ impl SharingService {
                 Err(error) => Err(error),
             };
             match claimed {
-                Ok(Some(job)) => {
+                Ok(Claimed::Job(job)) => {
                     if let Err(error) = self.run_job(&job, owner).await {
                         // The job stays leased and is retried after the lease.
                         tracing::warn!(%error, job_id = %job.id, "an import job failed to run");
                     }
                 }
-                Ok(None) => {
+                Ok(Claimed::Nothing) => {
                     let _ = tokio::time::timeout(IDLE_POLL, self.settings.wake.notified()).await;
                 }
+                // The other worker's claim commits in a moment; then this
+                // one sees that account busy and takes another.
+                Ok(Claimed::Contended) => tokio::time::sleep(CONTENDED_PAUSE).await,
                 Err(error) => {
                     tracing::warn!(%error, "import worker could not claim a job");
                     tokio::time::sleep(IDLE_POLL).await;
