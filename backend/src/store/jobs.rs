@@ -129,15 +129,17 @@ pub async fn claim<C: ConnectionTrait>(
         }
         Err(error) => return Err(error.into()),
     };
-    Ok(row.map_or(Claimed::Nothing, |row| Claimed::Job(Job {
-        id: row.id,
-        share_id: row.share_id,
-        account_id: row.account_id,
-        schedule_on: row.schedule_on.as_deref().and_then(|day| CalendarDate::parse(day).ok()),
-        attempts: u32::try_from(row.attempts).unwrap_or(u32::MAX),
-        create_sent: row.create_sent_at.is_some(),
-        schedule_sent: row.schedule_sent_at.is_some(),
-    })))
+    Ok(row.map_or(Claimed::Nothing, |row| {
+        Claimed::Job(Job {
+            id: row.id,
+            share_id: row.share_id,
+            account_id: row.account_id,
+            schedule_on: row.schedule_on.as_deref().and_then(|day| CalendarDate::parse(day).ok()),
+            attempts: u32::try_from(row.attempts).unwrap_or(u32::MAX),
+            create_sent: row.create_sent_at.is_some(),
+            schedule_sent: row.schedule_sent_at.is_some(),
+        })
+    }))
 }
 
 /// Which write a job is about to send.

@@ -13,22 +13,19 @@ use std::{
 };
 
 use anyhow::{Context, bail};
-use baton_proto::{
-    auth::v1::{LoginRequest, auth_service_client::AuthServiceClient, login_response},
-    garmin::v1::{
-        ConnectWithTicketRequest, SyncWorkoutsRequest, TicketSource,
-        garmin_service_client::GarminServiceClient, sync_workouts_response::Event,
-    },
+use baton_proto::garmin::v1::{
+    SyncWorkoutsRequest, garmin_service_client::GarminServiceClient, sync_workouts_response::Event,
 };
-use baton_sandbox::garmin::{GarminSandbox, GarminSandboxConfig, Route, seed};
+use baton_sandbox::garmin::{GarminSandbox, Route, seed};
 use serde_json::json;
-use tonic::{Request, transport::Channel};
+use tonic::transport::Channel;
 
 use super::{
     Scratch,
     latency::{Latencies, ms},
+    stand_in::{self, bearer},
 };
-use crate::server::{self, Baton};
+use crate::server;
 
 /// Added to every call the stand-in answers.
 const LATENCY: Duration = Duration::from_millis(50);
@@ -43,27 +40,10 @@ const EMAIL: &str = "bench-coach@baton.local";
 const PASSWORD: &str = "bench password that is long";
 
 pub fn run(root: &std::path::Path) -> anyhow::Result<()> {
-    let binary = server::build_backend(root, true)?;
-    // Two workers: on one, the stand-in answering four calls at once was
-    // what the sync measured (Garmin answers them in parallel).
-    let runtime =
-        tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
-    let garmin =
-        runtime.block_on(async { GarminSandbox::start(GarminSandboxConfig::default()) })?;
+    let runtime = stand_in::runtime()?;
+    let garmin = stand_in::start(&runtime)?;
     let scratch = Scratch::new("garmin-sync")?;
-    let garmin_url = garmin.base_url().to_owned();
-    let baton = Baton {
-        binary,
-        data_dir: scratch.path().to_path_buf(),
-        web_dir: root.join("web").join("dist"),
-        env: vec![
-            ("BATON_GARMIN_SSO_URL".into(), garmin_url.clone()),
-            ("BATON_GARMIN_DIAUTH_URL".into(), garmin_url.clone()),
-            ("BATON_GARMIN_API_URL".into(), garmin_url),
-            ("BATON_LOG_FORMAT".into(), "json".into()),
-            ("RUST_LOG".into(), "warn".into()),
-        ],
-    };
+    let baton = stand_in::baton(root, &garmin, &scratch, Vec::new())?;
     baton.create_admin(EMAIL, "Bench Coach", PASSWORD)?;
     let server = baton.serve(server::free_local_addr()?, Stdio::null())?;
     let runs = runtime.block_on(measure(&garmin, &format!("http://{}", server.addr)))?;
@@ -90,16 +70,9 @@ impl Run {
 
 async fn measure(garmin: &GarminSandbox, url: &str) -> anyhow::Result<Vec<Run>> {
     let channel = Channel::from_shared(url.to_owned())?.connect().await.context("connecting")?;
-    let mut auth = AuthServiceClient::new(channel.clone());
-    let login = LoginRequest { email: EMAIL.to_owned(), password: PASSWORD.to_owned() };
-    let token = match auth.login(login).await.context("Login")?.into_inner().result {
-        Some(login_response::Result::Tokens(tokens)) => tokens.access_token,
-        other => bail!("Login did not return tokens: {other:?}"),
-    };
+    let token = stand_in::login(&channel, EMAIL, PASSWORD).await?;
+    stand_in::connect_garmin(garmin, &channel, &token, seed::COACH.email).await?;
     let mut client = GarminServiceClient::new(channel);
-    let ticket = garmin.issue_widget_ticket(seed::COACH.email).context("the demo coach")?;
-    let link = ConnectWithTicketRequest { ticket, source: TicketSource::Browser as i32 };
-    client.connect_with_ticket(bearer(link, &token)?).await.context("ConnectWithTicket")?;
 
     garmin.set_latency(LATENCY);
     let mut runs = vec![sync(garmin, &mut client, &token, "first (all new)", false).await?];
@@ -147,12 +120,6 @@ async fn sync(
 
 fn calls(counts: &HashMap<Route, usize>, route: Route) -> usize {
     counts.get(&route).copied().unwrap_or_default()
-}
-
-fn bearer<T>(message: T, token: &str) -> anyhow::Result<Request<T>> {
-    let mut request = Request::new(message);
-    request.metadata_mut().insert("authorization", format!("Bearer {token}").parse()?);
-    Ok(request)
 }
 
 fn report(root: &std::path::Path, runs: &[Run]) -> anyhow::Result<()> {

@@ -16,7 +16,9 @@ mod postgres;
 mod report;
 mod request_path;
 mod rss;
+mod sharing;
 mod signin;
+mod stand_in;
 
 use std::path::{Path, PathBuf};
 
@@ -38,6 +40,9 @@ pub enum Part {
     /// Syncing the demo coach's 130 workouts through the Garmin stand-in
     /// with 50 ms per call, against the ideal for Baton's concurrency.
     GarminSync,
+    /// ShareWorkouts of 10 workouts × 100 athletes on PostgreSQL, and
+    /// 1,000 imports across them with 50 ms per Garmin call.
+    Sharing,
 }
 
 pub fn run(root: &Path, part: Option<Part>) -> anyhow::Result<()> {
@@ -53,6 +58,7 @@ pub fn run(root: &Path, part: Option<Part>) -> anyhow::Result<()> {
             Part::Bundle => bundle::run(root),
             Part::Signin => signin::run(root),
             Part::GarminSync => garmin_sync::run(root),
+            Part::Sharing => sharing::run(root),
         };
         // One part's failure must not hide the others' figures.
         if let Err(error) = result {
