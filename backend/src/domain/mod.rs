@@ -34,4 +34,4 @@ pub use session::Session;
 pub use share::{
     CalendarDate, Share, ShareFailure, ShareFilter, ShareSide, ShareStatus, SharedWorkout,
 };
-pub use user::{SignInMethod, Units, User, UserFilter};
+pub use user::{Party, SignInMethod, Units, User, UserFilter};

@@ -29,6 +29,11 @@ impl ShareStatus {
         Self::Revoked,
     ];
 
+    /// What an inbox lists unless asked for other statuses: all but revoked.
+    pub fn in_inbox() -> Vec<Self> {
+        Self::ALL.into_iter().filter(|status| *status != Self::Revoked).collect()
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Pending => "pending",

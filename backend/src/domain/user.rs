@@ -25,6 +25,14 @@ pub struct User {
     pub last_sign_in_at: Option<DateTime<Utc>>,
 }
 
+/// Someone as others are shown them: on the other side of a share, say.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Party {
+    pub user_id: Uuid,
+    pub display_name: String,
+    pub avatar_url: Option<String>,
+}
+
 impl User {
     /// The ways this account can sign in now.
     pub fn sign_in_methods(&self) -> Vec<SignInMethod> {

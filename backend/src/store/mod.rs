@@ -13,6 +13,8 @@ pub mod garmin_accounts;
 pub mod garmin_sign_ins;
 pub mod google_logins;
 pub mod idempotency;
+#[cfg(test)]
+mod inbox_sql;
 pub mod jobs;
 pub mod notifications;
 pub mod one_time_tokens;

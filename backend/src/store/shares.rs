@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveValue::Set,
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    Select, SelectTwo,
     sea_query::{Expr, ExprTrait},
 };
 use uuid::Uuid;
@@ -134,6 +134,17 @@ pub async fn list<C: ConnectionTrait>(
     filter: &ShareFilter,
     page: &Page,
 ) -> Result<Vec<Share>> {
+    let rows = page_query(side, filter, page).all(db).await?;
+    rows.into_iter().map(share).collect()
+}
+
+/// [`list`]'s query, apart so the SQL the benchmark runs can be checked
+/// against it.
+pub(super) fn page_query(
+    side: ShareSide,
+    filter: &ShareFilter,
+    page: &Page,
+) -> SelectTwo<shares::Entity, workout_snapshots::Entity> {
     let mut condition = Condition::all();
     condition = match side {
         ShareSide::Coach(coach_id) => condition.add(Column::CoachId.eq(coach_id)),
@@ -151,16 +162,13 @@ pub async fn list<C: ConnectionTrait>(
     if !filter.statuses.is_empty() {
         condition = condition.add(Column::Status.is_in(filter.statuses.iter().map(|s| s.as_str())));
     }
-    let rows = shares::Entity::find()
+    shares::Entity::find()
         .filter(condition)
         .find_also_related(workout_snapshots::Entity)
         .order_by_desc(Column::CreatedAt)
         .order_by_desc(Column::Id)
         .offset(page.offset)
         .limit(page.fetch_limit())
-        .all(db)
-        .await?;
-    rows.into_iter().map(share).collect()
 }
 
 /// Shares by id, in no particular order.
@@ -179,11 +187,17 @@ pub async fn find<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<Option<Share>>
 
 /// The athlete's shares that wait for them: pending and failed.
 pub async fn count_actionable<C: ConnectionTrait>(db: &C, athlete_id: Uuid) -> Result<u64> {
-    Ok(shares::Entity::find()
+    // An aggregate without GROUP BY: exactly one row.
+    let counts: Vec<i64> = actionable_query(athlete_id).into_tuple().all(db).await?;
+    Ok(counts.first().map_or(0, |n| u64::try_from(*n).unwrap_or(0)))
+}
+
+pub(super) fn actionable_query(athlete_id: Uuid) -> Select<shares::Entity> {
+    shares::Entity::find()
+        .select_only()
+        .column_as(Column::Id.count(), "n")
         .filter(Column::AthleteId.eq(athlete_id))
         .filter(Column::Status.is_in([ShareStatus::Pending.as_str(), ShareStatus::Failed.as_str()]))
-        .count(db)
-        .await?)
 }
 
 /// Per athlete of `athlete_ids`: shares from `coach_id` not yet imported

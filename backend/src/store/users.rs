@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveValue::Set,
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    QuerySelect, Select,
     sea_query::{Expr, ExprTrait, Func, LikeExpr, Query},
 };
 use uuid::Uuid;
@@ -14,7 +14,7 @@ use super::{
     on_unique_violation,
 };
 use crate::{
-    domain::{Email, Page, Role, Roles, Units, User, UserFilter},
+    domain::{Email, Page, Party, Role, Roles, Units, User, UserFilter},
     error::{Reason, Result},
 };
 
@@ -341,6 +341,25 @@ pub async fn find_many<C: ConnectionTrait>(db: &C, ids: &[Uuid]) -> Result<Vec<U
     let rows =
         users::Entity::find().filter(users::Column::Id.is_in(ids.iter().copied())).all(db).await?;
     Ok(with_roles_many(db, rows).await?.into_iter().map(|record| record.user).collect())
+}
+
+/// Users by id as others see them (names only, deleted users' scrubbed
+/// ones included), in no particular order.
+pub async fn parties<C: ConnectionTrait>(db: &C, ids: &[Uuid]) -> Result<Vec<Party>> {
+    let rows: Vec<(Uuid, String, Option<String>)> = parties_query(ids).into_tuple().all(db).await?;
+    Ok(rows
+        .into_iter()
+        .map(|(user_id, display_name, avatar_url)| Party { user_id, display_name, avatar_url })
+        .collect())
+}
+
+/// [`parties`]' query, apart so the SQL the benchmark runs can be checked
+/// against it.
+pub(super) fn parties_query(ids: &[Uuid]) -> Select<users::Entity> {
+    users::Entity::find()
+        .select_only()
+        .columns([users::Column::Id, users::Column::DisplayName, users::Column::AvatarUrl])
+        .filter(users::Column::Id.is_in(ids.iter().copied()))
 }
 
 fn condition(filter: &UserFilter) -> Condition {

@@ -57,8 +57,7 @@ impl SharingService {
     ) -> Result<Inbox> {
         let mut filter = filter.clone();
         if filter.statuses.is_empty() {
-            filter.statuses =
-                ShareStatus::ALL.into_iter().filter(|s| *s != ShareStatus::Revoked).collect();
+            filter.statuses = ShareStatus::in_inbox();
         }
         let scope = scope("ListIncomingShares", athlete.id(), &filter);
         let cursor = paging::open(&self.context.pages, request, &scope)?;

@@ -26,9 +26,11 @@ pub use share::{AthleteSelection, ShareRequest, SharedOutcome, SkipReason, Skipp
 pub use update::{CopyOutcome, CopyUpdate};
 pub use worker::{ImportSettings, ImportWorkers};
 
+pub use crate::domain::Party;
+
 use super::{Context, GarminService};
 use crate::{
-    domain::{Share, User},
+    domain::Share,
     error::Result,
     store::{users, workouts},
 };
@@ -43,14 +45,6 @@ pub struct SharingService {
     garmin: GarminService,
     changes: ShareChanges,
     settings: Arc<ImportSettings>,
-}
-
-/// Someone on the other side of a share.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Party {
-    pub user_id: Uuid,
-    pub display_name: String,
-    pub avatar_url: Option<String>,
 }
 
 /// A share as a caller sees it.
@@ -91,10 +85,10 @@ impl SharingService {
             shares.iter().flat_map(|share| [share.coach_id, share.athlete_id]).collect();
         ids.sort_unstable();
         ids.dedup();
-        let parties: HashMap<Uuid, Party> = users::find_many(db, &ids)
+        let parties: HashMap<Uuid, Party> = users::parties(db, &ids)
             .await?
             .into_iter()
-            .map(|user| (user.id, party(user)))
+            .map(|party| (party.user_id, party))
             .collect();
         let current = if viewer == Viewer::Coach {
             let workout_ids: Vec<Uuid> =
@@ -143,8 +137,4 @@ fn changed_since(share: &Share, current: Option<DateTime<Utc>>) -> bool {
         Some(now) => share.workout.garmin_updated_at.is_none_or(|then| now > then),
         None => false,
     }
-}
-
-fn party(user: User) -> Party {
-    Party { user_id: user.id, display_name: user.display_name, avatar_url: user.avatar_url }
 }
