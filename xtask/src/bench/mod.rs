@@ -9,6 +9,7 @@ mod bundle;
 mod garmin_sync;
 mod grpc;
 mod h2load;
+mod inbox;
 mod latency;
 mod machine;
 mod pgbench;
@@ -31,7 +32,8 @@ use crate::cmd;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Part {
     /// h2load and pgbench: bare tonic, Baton's health, GetMe on SQLite and
-    /// PostgreSQL, the database's own ceiling; RSS and start-up time.
+    /// PostgreSQL, the athlete's inbox on PostgreSQL, the database's own
+    /// ceilings; RSS and start-up time.
     RequestPath,
     /// The SPA's release bundle, file by file, against the first-load budget.
     Bundle,

@@ -1,9 +1,9 @@
-//! pgbench on the database Baton uses: the ceiling for any read that must
-//! consult the user row, at the client concurrency h2load uses.
+//! pgbench on the database Baton uses, running the SQL a Baton read sends:
+//! the ceiling for that read, at the client concurrency h2load uses.
 //!
-//! The ids are UUIDs, which pgbench's `\set` cannot make, so the id is
-//! passed with `--define`; it is the signed-in admin's, the row GetMe reads.
-//! `--protocol=prepared` binds it as `$1`, as sqlx does.
+//! The ids are UUIDs, which pgbench's `\set` cannot make, so they are
+//! passed with `--define` (for GetMe, the signed-in admin's: the row GetMe
+//! reads). `--protocol=prepared` binds them as parameters, as sqlx does.
 
 use std::{path::Path, process::Command, time::Duration};
 
@@ -17,7 +17,8 @@ use super::{
 };
 use crate::cmd;
 
-const SCRIPT: &str = "SELECT * FROM users WHERE id = :id AND deleted_at IS NULL;\n";
+/// GetMe's read of the user row.
+pub const USER_BY_ID: &str = "SELECT * FROM users WHERE id = :id AND deleted_at IS NULL;\n";
 
 pub fn ensure_installed() -> anyhow::Result<()> {
     if cmd::probe(Command::new("pgbench").arg("--version")).is_none() {
@@ -28,16 +29,25 @@ pub fn ensure_installed() -> anyhow::Result<()> {
     Ok(())
 }
 
-/// A warm-up run, then the measured run with a per-transaction log.
-pub fn run(db: &Database, user_id: &str, scratch: &Path) -> anyhow::Result<Load> {
-    let script = scratch.join("users-by-id.sql");
-    std::fs::write(&script, SCRIPT)?;
-    let prefix = scratch.join("pgbench");
-    pgbench(db, user_id, &script, WARM_UP, None)?;
-    let output = pgbench(db, user_id, &script, MEASURE, Some(&prefix))?;
+/// A warm-up run of `script` (one transaction: its statements in turn, with
+/// `defines` set), then the measured run with a per-transaction log.
+pub fn run(
+    db: &Database,
+    name: &str,
+    script: &str,
+    defines: &[(&str, &str)],
+    scratch: &Path,
+) -> anyhow::Result<Load> {
+    let dir = scratch.join(format!("pgbench-{name}"));
+    std::fs::create_dir_all(&dir)?;
+    let file = dir.join(name);
+    std::fs::write(&file, script)?;
+    let prefix = dir.join("pgbench");
+    pgbench(db, defines, &file, WARM_UP, None)?;
+    let output = pgbench(db, defines, &file, MEASURE, Some(&prefix))?;
     let per_second = tps(&output).inspect_err(|_| eprint!("{output}"))?;
     // One worker thread (-j 1) writes one log, named after pgbench's pid.
-    let log = std::fs::read_dir(scratch)?
+    let log = std::fs::read_dir(&dir)?
         .filter_map(|entry| Some(entry.ok()?.path()))
         .find(|path| {
             path.file_name().is_some_and(|name| name.to_string_lossy().starts_with("pgbench."))
@@ -57,7 +67,7 @@ pub fn run(db: &Database, user_id: &str, scratch: &Path) -> anyhow::Result<Load>
 
 fn pgbench(
     db: &Database,
-    user_id: &str,
+    defines: &[(&str, &str)],
     script: &Path,
     time: Duration,
     log_prefix: Option<&Path>,
@@ -67,7 +77,7 @@ fn pgbench(
         .arg(format!("--client={CLIENTS}"))
         .args(["--jobs=1", "--protocol=prepared", "--no-vacuum"])
         .arg(format!("--time={}", time.as_secs().max(1)))
-        .arg(format!("--define=id={user_id}"))
+        .args(defines.iter().map(|(name, value)| format!("--define={name}={value}")))
         .arg("--file")
         .arg(script);
     if let Some(prefix) = log_prefix {

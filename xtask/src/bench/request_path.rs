@@ -2,7 +2,9 @@
 //! 15): h2load against a bare tonic server (the framework ceiling), Baton's
 //! health Check at the default log level and at `RUST_LOG=warn`, and GetMe
 //! with a valid token on SQLite and on PostgreSQL; pgbench reading the user
-//! row on the same PostgreSQL (the database ceiling). Same client
+//! row on the same PostgreSQL (the database ceiling); and the athlete's
+//! inbox, ListIncomingShares of 20 shares on PostgreSQL beside pgbench
+//! running the inbox's own SQL (issue 8, point 10). Same client
 //! concurrency for all. Each target is called once with tonic before and
 //! after its load and must answer OK.
 //!
@@ -25,6 +27,7 @@ use super::{
     Scratch,
     grpc::Client,
     h2load::{self, Call},
+    inbox,
     machine::{self, Machine},
     pgbench,
     postgres::Database,
@@ -93,6 +96,18 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
         }
     }
 
+    match inbox::targets(root, &client, scratch.path()) {
+        Ok((inbox, pgbench)) => {
+            figures.record(Target::InboxPostgres, inbox);
+            figures.record(Target::PgbenchInbox, pgbench);
+        }
+        Err(error) => {
+            for target in [Target::InboxPostgres, Target::PgbenchInbox] {
+                figures.record(target, Err(anyhow::anyhow!("the inbox: {error:#}")));
+            }
+        }
+    }
+
     figures.load_average = (load_before, machine::load_average());
     figures.print();
     super::write_json(root, "request-path", &figures.json(&Machine::describe()))?;
@@ -133,14 +148,14 @@ fn baton(root: &Path, binary: &Path, data_dir: &Path, database_url: &str) -> Bat
 
 /// Baton's log level: its default (RUST_LOG unset), or warnings only.
 #[derive(Clone, Copy)]
-enum Log {
+pub(super) enum Log {
     Default,
     Warn,
 }
 
 /// A server that has just reported SERVING.
-struct Started {
-    server: Server,
+pub(super) struct Started {
+    pub server: Server,
     pid: u32,
     start_to_serving: Duration,
     /// After SERVING and a moment's settling, before any call but the health polls.
@@ -148,7 +163,7 @@ struct Started {
 }
 
 /// Starts `baton serve`.
-fn serve(client: &Client, baton: &Baton, log: Log) -> anyhow::Result<Started> {
+pub(super) fn serve(client: &Client, baton: &Baton, log: Log) -> anyhow::Result<Started> {
     let addr = server::free_local_addr()?;
     let mut command = baton.command(&["serve"]);
     command
@@ -241,7 +256,7 @@ fn get_me_load(
 }
 
 /// The load, then a last call that must still answer OK.
-fn load(
+pub(super) fn load(
     started: &Started,
     call: &Call,
     verify: impl Fn() -> anyhow::Result<()>,
@@ -274,10 +289,8 @@ fn postgres_targets(
         Ok(measured) => measured,
         Err(error) => return Ok((Err(error), Err(anyhow::anyhow!("GetMe gave no user id")))),
     };
-    let pgbench = pgbench::run(&db, &user_id, scratch).map(|load| Measured {
-        load,
-        idle_rss_kib: None,
-        start_to_serving: None,
-    });
+    let defines = [("id", user_id.as_str())];
+    let pgbench = pgbench::run(&db, "users-by-id.sql", pgbench::USER_BY_ID, &defines, scratch);
+    let pgbench = pgbench.map(|load| Measured { load, idle_rss_kib: None, start_to_serving: None });
     Ok((Ok(get_me), pgbench))
 }

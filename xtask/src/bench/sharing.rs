@@ -19,25 +19,11 @@ use std::{
 };
 
 use anyhow::{Context, bail};
-use baton_proto::{
-    auth::v1::{
-        AcceptInviteRequest, NewAccountPassword, accept_invite_request::Method,
-        auth_service_client::AuthServiceClient,
-    },
-    garmin::v1::{
-        ListWorkoutsRequest, SyncWorkoutsRequest, garmin_service_client::GarminServiceClient,
-    },
-    sharing::v1::{
-        ImportSharesRequest, ShareImport, ShareWorkoutsRequest, import_shares_response::Event,
-        sharing_service_client::SharingServiceClient,
-    },
-    user::v1::{
-        CreateUserRequest, GetMeRequest, LinkAthleteRequest, Role, RoleSet, UpdateUserRequest,
-        user_service_client::UserServiceClient,
-    },
+use baton_proto::sharing::v1::{
+    ImportSharesRequest, ShareImport, ShareWorkoutsRequest, import_shares_response::Event,
+    sharing_service_client::SharingServiceClient,
 };
 use baton_sandbox::GarminSandbox;
-use baton_sandbox::garmin::{GarminAccount, seed};
 use serde_json::json;
 use tonic::transport::Channel;
 
@@ -46,7 +32,7 @@ use super::{
     latency::Latencies,
     latency::ms,
     postgres::Database,
-    stand_in::{self, bearer},
+    stand_in::{self, Person, bearer},
 };
 use crate::server;
 
@@ -108,18 +94,11 @@ impl Imports {
     }
 }
 
-/// Someone signed in; `email` is their Garmin account's.
-struct Person {
-    id: String,
-    token: String,
-    email: String,
-}
-
 async fn measure(garmin: &GarminSandbox, url: &str) -> anyhow::Result<Figures> {
     let channel = Channel::from_shared(url.to_owned())?.connect().await.context("connecting")?;
-    let coach = setup_coach(garmin, &channel).await?;
-    let athletes = setup_athletes(garmin, &channel, &coach).await?;
-    let workouts = library(&channel, &coach).await?;
+    let coach = stand_in::synced_coach(garmin, &channel, EMAIL, PASSWORD).await?;
+    let athletes = stand_in::athletes(garmin, &channel, &coach, ATHLETES, PASSWORD).await?;
+    let workouts = stand_in::library(&channel, &coach).await?;
     if workouts.len() < WORKOUTS_PER_SHARE * (SHARE_RUNS + 1) {
         bail!("the coach's library has only {} workouts", workouts.len());
     }
@@ -159,67 +138,6 @@ async fn measure(garmin: &GarminSandbox, url: &str) -> anyhow::Result<Figures> {
     }
     let imports = import_all(garmin, &channel, &athletes, &by_athlete).await?;
     Ok(Figures { shares, imports })
-}
-
-/// The admin made a coach too, linked to the demo Garmin coach and synced.
-async fn setup_coach(garmin: &GarminSandbox, channel: &Channel) -> anyhow::Result<Person> {
-    let admin = login(channel, EMAIL).await?;
-    let roles = RoleSet { roles: vec![Role::Admin as i32, Role::Coach as i32] };
-    let update =
-        UpdateUserRequest { user_id: admin.id.clone(), roles: Some(roles), ..Default::default() };
-    UserServiceClient::new(channel.clone())
-        .update_user(bearer(update, &admin.token)?)
-        .await
-        .context("UpdateUser")?;
-    // A role change ends the sessions: sign in again for the new roles.
-    let coach = login(channel, EMAIL).await?;
-    connect_garmin(garmin, channel, &coach, seed::COACH.email).await?;
-    let mut client = GarminServiceClient::new(channel.clone());
-    let request = bearer(SyncWorkoutsRequest { force: false }, &coach.token)?;
-    let mut events = client.sync_workouts(request).await.context("SyncWorkouts")?.into_inner();
-    while events.message().await.context("the sync's events")?.is_some() {}
-    Ok(coach)
-}
-
-/// `ATHLETES` athletes, each linked to the coach and to a Garmin account
-/// of their own.
-async fn setup_athletes(
-    garmin: &GarminSandbox,
-    channel: &Channel,
-    coach: &Person,
-) -> anyhow::Result<Vec<Person>> {
-    let mut users = UserServiceClient::new(channel.clone());
-    let mut auth = AuthServiceClient::new(channel.clone());
-    let mut athletes = Vec::with_capacity(ATHLETES);
-    for n in 0..ATHLETES {
-        let email = format!("athlete{n:03}@baton.local");
-        let create = CreateUserRequest {
-            email: email.clone(),
-            display_name: format!("Athlete {n:03}"),
-            roles: vec![Role::Athlete as i32],
-            ..Default::default()
-        };
-        let created =
-            users.create_user(bearer(create, &coach.token)?).await.context("CreateUser")?;
-        let created = created.into_inner();
-        let id = created.user.context("CreateUser returned no user")?.id;
-        let token = created.setup_url.rsplit_once('#').context("a setup link")?.1.to_owned();
-        let accept = AcceptInviteRequest {
-            invite_token: token,
-            method: Some(Method::NewPassword(NewAccountPassword { password: PASSWORD.into() })),
-            ..Default::default()
-        };
-        let accepted = auth.accept_invite(accept).await.context("AcceptInvite")?.into_inner();
-        let token = accepted.tokens.context("AcceptInvite signed nobody in")?.access_token;
-        let link = LinkAthleteRequest { coach_id: coach.id.clone(), athlete_id: id.clone() };
-        users.link_athlete(bearer(link, &coach.token)?).await.context("LinkAthlete")?;
-        let garmin_email = format!("garmin-{email}");
-        garmin.add_account(GarminAccount::new(&garmin_email, PASSWORD, &format!("Athlete {n}")));
-        let athlete = Person { id, token, email: garmin_email };
-        connect_garmin(garmin, channel, &athlete, &athlete.email).await?;
-        athletes.push(athlete);
-    }
-    Ok(athletes)
 }
 
 /// Every athlete imports their shares at once; times the lot.
@@ -265,37 +183,6 @@ async fn import_all(
         bail!("{imported} shares imported, not all of them");
     }
     Ok(Imports { took, imported, calls })
-}
-
-async fn login(channel: &Channel, email: &str) -> anyhow::Result<Person> {
-    let token = stand_in::login(channel, email, PASSWORD).await?;
-    let me = UserServiceClient::new(channel.clone())
-        .get_me(bearer(GetMeRequest {}, &token)?)
-        .await
-        .context("GetMe")?
-        .into_inner();
-    let id = me.user.context("GetMe returned no user")?.id;
-    Ok(Person { id, token, email: email.to_owned() })
-}
-
-async fn connect_garmin(
-    garmin: &GarminSandbox,
-    channel: &Channel,
-    who: &Person,
-    garmin_email: &str,
-) -> anyhow::Result<()> {
-    stand_in::connect_garmin(garmin, channel, &who.token, garmin_email).await
-}
-
-/// The coach's cached workout ids, newest first.
-async fn library(channel: &Channel, coach: &Person) -> anyhow::Result<Vec<String>> {
-    let request = ListWorkoutsRequest { page_size: 200, ..Default::default() };
-    let page = GarminServiceClient::new(channel.clone())
-        .list_workouts(bearer(request, &coach.token)?)
-        .await
-        .context("ListWorkouts")?
-        .into_inner();
-    Ok(page.workouts.into_iter().map(|w| w.id).collect())
 }
 
 /// Calls the stand-in has answered so far, every route.
