@@ -100,6 +100,27 @@ impl Figures {
         self.targets.push((target, outcome.map_err(|error| format!("{error:#}"))));
     }
 
+    /// A target and its ceiling measured by one set-up, which may itself
+    /// fail (`what` names it in both figures' reasons).
+    pub fn record_pair(
+        &mut self,
+        [target, ceiling]: [Target; 2],
+        what: &str,
+        outcome: anyhow::Result<(anyhow::Result<Measured>, anyhow::Result<Measured>)>,
+    ) {
+        match outcome {
+            Ok((measured, ceiling_measured)) => {
+                self.record(target, measured);
+                self.record(ceiling, ceiling_measured);
+            }
+            Err(error) => {
+                for each in [target, ceiling] {
+                    self.record(each, Err(anyhow::anyhow!("{what}: {error:#}")));
+                }
+            }
+        }
+    }
+
     pub fn failures(&self) -> Vec<&'static str> {
         self.targets
             .iter()

@@ -84,29 +84,10 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
         }
     }
 
-    match postgres_targets(root, &binary, &client, scratch.path()) {
-        Ok((get_me, pgbench)) => {
-            figures.record(Target::GetMePostgres, get_me);
-            figures.record(Target::Pgbench, pgbench);
-        }
-        Err(error) => {
-            for target in [Target::GetMePostgres, Target::Pgbench] {
-                figures.record(target, Err(anyhow::anyhow!("PostgreSQL: {error:#}")));
-            }
-        }
-    }
-
-    match inbox::targets(root, &client, scratch.path()) {
-        Ok((inbox, pgbench)) => {
-            figures.record(Target::InboxPostgres, inbox);
-            figures.record(Target::PgbenchInbox, pgbench);
-        }
-        Err(error) => {
-            for target in [Target::InboxPostgres, Target::PgbenchInbox] {
-                figures.record(target, Err(anyhow::anyhow!("the inbox: {error:#}")));
-            }
-        }
-    }
+    let postgres = postgres_targets(root, &binary, &client, scratch.path());
+    figures.record_pair([Target::GetMePostgres, Target::Pgbench], "PostgreSQL", postgres);
+    let inbox = inbox::targets(root, &client, scratch.path());
+    figures.record_pair([Target::InboxPostgres, Target::PgbenchInbox], "the inbox", inbox);
 
     figures.load_average = (load_before, machine::load_average());
     figures.print();
