@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveValue::Set,
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    Select, SelectTwo,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, IdenStatic, Iterable,
+    QueryFilter, QueryOrder, QuerySelect, Select, SelectTwo,
     sea_query::{Expr, ExprTrait},
 };
 use uuid::Uuid;
@@ -134,8 +134,7 @@ pub async fn list<C: ConnectionTrait>(
     filter: &ShareFilter,
     page: &Page,
 ) -> Result<Vec<Share>> {
-    let rows = page_query(side, filter, page).all(db).await?;
-    rows.into_iter().map(share).collect()
+    rows(db, page_query(side, filter, page)).await
 }
 
 /// [`list`]'s query, apart so the SQL the benchmark runs can be checked
@@ -162,23 +161,70 @@ pub(super) fn page_query(
     if !filter.statuses.is_empty() {
         condition = condition.add(Column::Status.is_in(filter.statuses.iter().map(|s| s.as_str())));
     }
-    shares::Entity::find()
-        .filter(condition)
-        .find_also_related(workout_snapshots::Entity)
+    with_snapshot(shares::Entity::find().filter(condition))
         .order_by_desc(Column::CreatedAt)
         .order_by_desc(Column::Id)
         .offset(page.offset)
         .limit(page.fetch_limit())
 }
 
+/// The snapshot columns a share is read with: all but Garmin's JSON, which
+/// is most of a row's bytes and which only the preview and the import read
+/// ([`snapshot_json`]).
+#[derive(Debug, FromQueryResult)]
+struct SnapshotSummary {
+    id: Uuid,
+    workout_id: Uuid,
+    garmin_workout_id: i64,
+    name: String,
+    sport_key: String,
+    sport_id: i32,
+    estimated_duration_seconds: Option<i32>,
+    estimated_distance_meters: Option<f64>,
+    step_count: i32,
+    garmin_updated_at: Option<DateTime<Utc>>,
+}
+
+/// `select` joined with its snapshot: every share column, and the
+/// snapshot's columns [`SnapshotSummary`] reads, prefixed as `SelectTwo`
+/// reads them back.
+fn with_snapshot(
+    select: Select<shares::Entity>,
+) -> SelectTwo<shares::Entity, workout_snapshots::Entity> {
+    let mut joined = select.find_also_related(workout_snapshots::Entity).select_only();
+    for column in Column::iter() {
+        joined = joined.column_as(column, format!("A_{}", column.as_str()));
+    }
+    use workout_snapshots::Column as Snapshot;
+    for column in [
+        Snapshot::Id,
+        Snapshot::WorkoutId,
+        Snapshot::GarminWorkoutId,
+        Snapshot::Name,
+        Snapshot::SportKey,
+        Snapshot::SportId,
+        Snapshot::EstimatedDurationSeconds,
+        Snapshot::EstimatedDistanceMeters,
+        Snapshot::StepCount,
+        Snapshot::GarminUpdatedAt,
+    ] {
+        joined = joined.column_as(column, format!("B_{}", column.as_str()));
+    }
+    joined
+}
+
+async fn rows<C: ConnectionTrait>(
+    db: &C,
+    joined: SelectTwo<shares::Entity, workout_snapshots::Entity>,
+) -> Result<Vec<Share>> {
+    let rows = joined.into_model::<shares::Model, SnapshotSummary>().all(db).await?;
+    rows.into_iter().map(share).collect()
+}
+
 /// Shares by id, in no particular order.
 pub async fn find_many<C: ConnectionTrait>(db: &C, ids: &[Uuid]) -> Result<Vec<Share>> {
-    let rows = shares::Entity::find()
-        .filter(Column::Id.is_in(ids.iter().copied()))
-        .find_also_related(workout_snapshots::Entity)
-        .all(db)
-        .await?;
-    rows.into_iter().map(share).collect()
+    rows(db, with_snapshot(shares::Entity::find().filter(Column::Id.is_in(ids.iter().copied()))))
+        .await
 }
 
 pub async fn find<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<Option<Share>> {
@@ -372,7 +418,7 @@ pub async fn clear_copy<C: ConnectionTrait>(db: &C, id: Uuid, now: DateTime<Utc>
     Ok(())
 }
 
-fn share((row, snapshot): (shares::Model, Option<workout_snapshots::Model>)) -> Result<Share> {
+fn share((row, snapshot): (shares::Model, Option<SnapshotSummary>)) -> Result<Share> {
     let corrupt = |what: &str| Error::Internal(format!("share {} has {what}", row.id));
     let snapshot = snapshot.ok_or_else(|| corrupt("no snapshot"))?;
     let status = ShareStatus::from_name(&row.status).ok_or_else(|| corrupt("an unknown status"))?;
@@ -434,13 +480,7 @@ pub async fn of_workout<C: ConnectionTrait>(
     if !athlete_ids.is_empty() {
         query = query.filter(Column::AthleteId.is_in(athlete_ids.iter().copied()));
     }
-    let rows = query
-        .find_also_related(workout_snapshots::Entity)
-        .order_by_asc(Column::CreatedAt)
-        .order_by_asc(Column::Id)
-        .all(db)
-        .await?;
-    rows.into_iter().map(share).collect()
+    rows(db, with_snapshot(query).order_by_asc(Column::CreatedAt).order_by_asc(Column::Id)).await
 }
 
 /// Points a share at a newer snapshot if it is in one of `from`; reports
