@@ -282,10 +282,8 @@ impl SharingService {
             .unwrap_or_else(|| backoff(self.settings.first_retry, share.attempt_count + 1));
         let at = now + wait;
         if reason == Reason::GarminRateLimited {
-            failure.message = format!(
-                "Garmin is rate-limiting this account until {} UTC; Baton tries again then",
-                at.format("%Y-%m-%d %H:%M")
-            );
+            failure.message =
+                format!("{}; Baton tries again then", rate_limited_until("this account", at));
         }
         Ok(Next::RetryAt { failure, at, counts })
     }
@@ -299,6 +297,11 @@ fn not_copyable(words: String) -> ShareFailure {
 fn refused_by_garmin(words: String) -> Stopped {
     let message = refusal_in_garmins_words(&words);
     Stopped::Refused(ShareFailure { reason: Reason::GarminRefusedWorkout, message })
+}
+
+/// Garmin's rate limit on `whose` account in words, with when it ends.
+pub(super) fn rate_limited_until(whose: &str, at: DateTime<Utc>) -> String {
+    format!("Garmin is rate-limiting {whose} until {} UTC", at.format("%Y-%m-%d %H:%M"))
 }
 
 /// What Garmin said when it refused a workout (400), for a person.

@@ -11,7 +11,11 @@ use std::collections::HashSet;
 use futures::{StreamExt, TryStreamExt, stream};
 use uuid::Uuid;
 
-use super::{ShareView, SharingService, Viewer, import_job::refusal_in_garmins_words, notices};
+use super::{
+    ShareView, SharingService, Viewer,
+    import_job::{rate_limited_until, refusal_in_garmins_words},
+    notices,
+};
 use crate::{
     domain::{AuditEvent, CachedWorkout, ClientInfo, Share, ShareStatus},
     error::{Error, Reason, Result},
@@ -226,10 +230,12 @@ fn refusal_words(
 ) -> String {
     let wait = retry_after.and_then(|wait| chrono::Duration::from_std(wait).ok());
     match (reason, wait) {
-        (Reason::GarminRateLimited, Some(wait)) => format!(
-            "Garmin is rate-limiting the athlete's account until {} UTC: update again then",
-            (now + wait).format("%Y-%m-%d %H:%M")
-        ),
+        (Reason::GarminRateLimited, Some(wait)) => {
+            format!(
+                "{}: update again then",
+                rate_limited_until("the athlete's account", now + wait)
+            )
+        }
         (Reason::GarminNotConnected | Reason::GarminNeedsRelogin, _) => {
             format!("the athlete's Garmin link needs them: {}", reason.message())
         }
