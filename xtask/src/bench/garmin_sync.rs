@@ -31,7 +31,7 @@ use crate::server;
 const LATENCY: Duration = Duration::from_millis(50);
 /// Garmin detail fetches Baton keeps in flight per account (`READ_SLOTS` in
 /// backend/src/service/garmin/locks.rs).
-const READ_SLOTS: usize = 4;
+const READ_SLOTS: usize = 6;
 const TARGET: Duration = Duration::from_secs(2);
 /// Forced full syncs timed after the first.
 const FORCED_RUNS: usize = 5;

@@ -14,8 +14,10 @@ use uuid::Uuid;
 
 use crate::error::{Error, Result};
 
-/// Reads of one account in flight at once.
-pub const READ_SLOTS: u32 = 4;
+/// Reads of one account in flight at once: six, what a browser keeps open
+/// to one host, so a sync asks no more of an account than Garmin Connect's
+/// own pages do when a person opens them.
+pub const READ_SLOTS: u32 = 6;
 
 /// The per-account limits; cheap to clone.
 #[derive(Clone, Default)]
