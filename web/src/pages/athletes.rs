@@ -21,6 +21,7 @@ use crate::{
         table::Table,
         text_field::TextField,
     },
+    forms,
     hooks::fetch::{Load, use_fetch},
     session::use_session,
 };
@@ -207,41 +208,25 @@ struct InviteFormProps {
 fn InviteForm(props: &InviteFormProps) -> Html {
     let session = use_session();
     let email = use_state(String::new);
-    let busy = use_state(|| false);
-    let error = use_state(|| None::<ApiError>);
+    let submission = forms::use_submission();
     let created = use_state(|| None::<NewInvite>);
     let Some(session) = session else { return html! {} };
     let onsubmit = {
-        let (email, busy, error, created, on_invited) =
-            (email.clone(), busy.clone(), error.clone(), created.clone(), props.on_invited.clone());
+        let (email, submission, created, on_invited) =
+            (email.clone(), submission.clone(), created.clone(), props.on_invited.clone());
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
-            if *busy {
-                return;
-            }
-            busy.set(true);
-            error.set(None);
-            let (session, email, busy, error, created, on_invited) = (
-                session.clone(),
-                email.clone(),
-                busy.clone(),
-                error.clone(),
-                created.clone(),
-                on_invited.clone(),
-            );
-            spawn_local(async move {
-                match session.api().invite_athlete(email.trim().to_owned()).await {
-                    Ok(invite) => {
-                        created.set(Some(invite));
-                        email.set(String::new());
-                        on_invited.emit(());
-                    }
-                    Err(err) => error.set(Some(err)),
-                }
-                busy.set(false);
+            let (api, address) = (session.api().clone(), email.trim().to_owned());
+            let (email, created, on_invited) = (email.clone(), created.clone(), on_invited.clone());
+            submission.send(async move { api.invite_athlete(address).await }, move |invite| {
+                created.set(Some(invite));
+                email.set(String::new());
+                on_invited.emit(());
             });
         })
     };
+    let busy = submission.busy();
+    let error = submission.error();
     let on_email = {
         let email = email.clone();
         Callback::from(move |value: String| email.set(value))
@@ -256,14 +241,14 @@ fn InviteForm(props: &InviteFormProps) -> Html {
                     autocomplete="off"
                     required=true
                     hint="Baton sends no email: you get a link to pass on yourself."
-                    disabled={*busy}
+                    disabled={busy}
                     value={(*email).clone()}
                     oninput={on_email}
                     error={error.as_ref().and_then(|err| err.field_error("email")).map(AttrValue::from)}
                 />
                 { form_error(error.as_ref().map(|err| AttrValue::from(err.to_string()))) }
-                <Button submit=true busy={*busy}>
-                    { if *busy { "Creating the link…" } else { "Create invite link" } }
+                <Button submit=true busy={busy}>
+                    { if busy { "Creating the link…" } else { "Create invite link" } }
                 </Button>
             </form>
             if let Some(invite) = &*created {

@@ -3,11 +3,11 @@
 //! notice saying that every session was signed out and how the account can
 //! sign in now.
 
-use yew::{platform::spawn_local, prelude::*};
+use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::{
-    api::{ApiError, SignInMethod},
+    api::SignInMethod,
     app::Route,
     components::{
         button::Button,
@@ -28,8 +28,7 @@ pub fn ResetPassword() -> Html {
     let token = use_state(fragment);
     let password = use_state(String::new);
     let confirm = use_state(String::new);
-    let busy = use_state(|| false);
-    let error = use_state(|| None::<ApiError>);
+    let submission = forms::use_submission();
     let local = use_state(|| None::<(&'static str, &'static str)>);
 
     let (Some(session), Some(token)) = (session, (*token).clone()) else {
@@ -43,47 +42,43 @@ pub fn ResetPassword() -> Html {
         };
     };
     let onsubmit = {
-        let (password, confirm, busy, error, local) =
-            (password.clone(), confirm.clone(), busy.clone(), error.clone(), local.clone());
+        let (password, confirm, submission, local) =
+            (password.clone(), confirm.clone(), submission.clone(), local.clone());
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
-            if *busy {
+            if submission.busy() {
                 return;
             }
-            error.set(None);
+            submission.clear();
             let problem = new_password::problem(&password, &confirm);
             local.set(problem);
             if problem.is_some() {
                 return;
             }
-            busy.set(true);
-            let (session, navigator, busy, error) =
-                (session.clone(), navigator.clone(), busy.clone(), error.clone());
+            let (api, signed_in) = (session.api().clone(), session.me().is_some());
             let (token, password) = (token.clone(), (*password).clone());
-            spawn_local(async move {
-                match session.api().reset_password(token, password).await {
-                    Ok(methods) => {
-                        let notice =
-                            Notice { kind: NoticeKind::Success, text: done(&methods).into() };
-                        // The reset ended every session, this browser's too:
-                        // drop its credentials before showing the sign-in page.
-                        if session.me().is_some() {
-                            let _ = session.api().sign_out().await;
-                        }
-                        session.signed_out(notice);
-                        if let Some(navigator) = navigator {
-                            navigator.push(&Route::SignIn);
-                        }
-                    }
-                    Err(err) => {
-                        error.set(Some(err));
-                        busy.set(false);
-                    }
+            let request = async move {
+                let methods = api.reset_password(token, password).await?;
+                // The reset ended every session, this browser's too: drop
+                // its credentials before showing the sign-in page.
+                if signed_in {
+                    let _ = api.sign_out().await;
+                }
+                Ok(methods)
+            };
+            let (session, navigator) = (session.clone(), navigator.clone());
+            submission.send_and_leave(request, move |methods| {
+                let notice = Notice { kind: NoticeKind::Success, text: done(&methods).into() };
+                session.signed_out(notice);
+                if let Some(navigator) = navigator {
+                    navigator.push(&Route::SignIn);
                 }
             });
         })
     };
-    let server_error = |field: &str| forms::server_error(&error, field);
+    let busy = submission.busy();
+    let error = submission.error();
+    let server_error = |field: &str| forms::server_error(error, field);
     let local_error = |which: &str| forms::local_error(*local, which);
     html! {
         <div class="narrow">
@@ -96,13 +91,13 @@ pub fn ResetPassword() -> Html {
                         confirmation={(*confirm).clone()}
                         on_password={forms::bind(&password)}
                         on_confirmation={forms::bind(&confirm)}
-                            disabled={*busy}
+                            disabled={busy}
                         password_error={local_error("new").or_else(|| server_error("new_password"))}
                         confirmation_error={local_error("confirm")}
                     />
                     { form_error(error.as_ref().map(|err| AttrValue::from(err.to_string()))) }
-                    <Button submit=true busy={*busy}>
-                        { if *busy { "Saving…" } else { "Set new password" } }
+                    <Button submit=true busy={busy}>
+                        { if busy { "Saving…" } else { "Set new password" } }
                     </Button>
                 </form>
             </Card>

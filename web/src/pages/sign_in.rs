@@ -1,10 +1,10 @@
 //! Sign in with email and password, or with Google when the server offers it.
 
-use yew::{platform::spawn_local, prelude::*};
+use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::{
-    api::{ApiError, GoogleFlow},
+    api::GoogleFlow,
     app::Route,
     components::{
         button::{Button, ButtonKind},
@@ -13,6 +13,7 @@ use crate::{
         progress::progress_bar,
         text_field::TextField,
     },
+    forms,
     hooks::fetch::{Load, use_fetch},
     location::go_to,
     session::{Status, use_session},
@@ -23,9 +24,8 @@ pub fn SignIn() -> Html {
     let session = use_session();
     let email = use_state(String::new);
     let password = use_state(String::new);
-    let busy = use_state(|| false);
-    let error = use_state(|| None::<ApiError>);
-    let google_busy = use_state(|| false);
+    let form = forms::use_submission();
+    let google = forms::use_submission();
     let options = {
         let api = session.as_ref().map(|session| session.api().clone());
         use_fetch((), move |()| {
@@ -49,44 +49,29 @@ pub fn SignIn() -> Html {
     }
 
     let onsubmit = {
-        let (email, password, busy, error) =
-            (email.clone(), password.clone(), busy.clone(), error.clone());
+        let (email, password, form, google) =
+            (email.clone(), password.clone(), form.clone(), google.clone());
         let session = session.clone();
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
-            if *busy {
-                return;
-            }
-            busy.set(true);
-            error.set(None);
-            let (session, busy, error) = (session.clone(), busy.clone(), error.clone());
             let (email, password) = ((*email).trim().to_owned(), (*password).clone());
-            spawn_local(async move {
-                match session.api().sign_in(email, password).await {
-                    Ok(me) => session.signed_in(me),
-                    Err(err) => {
-                        error.set(Some(err));
-                        busy.set(false);
-                    }
-                }
+            let api = session.api().clone();
+            let session = session.clone();
+            google.clear();
+            form.send_and_leave(async move { api.sign_in(email, password).await }, move |me| {
+                session.signed_in(me)
             });
         })
     };
     let on_google = {
-        let (session, busy, error) = (session.clone(), google_busy.clone(), error.clone());
+        let (session, form, google) = (session.clone(), form.clone(), google.clone());
         Callback::from(move |_: MouseEvent| {
-            busy.set(true);
-            error.set(None);
-            let (session, busy, error) = (session.clone(), busy.clone(), error.clone());
-            spawn_local(async move {
-                match session.api().start_google(GoogleFlow::SignIn).await {
-                    Ok(url) => go_to(&url),
-                    Err(err) => {
-                        error.set(Some(err));
-                        busy.set(false);
-                    }
-                }
-            });
+            let api = session.api().clone();
+            form.clear();
+            google
+                .send_and_leave(async move { api.start_google(GoogleFlow::SignIn).await }, |url| {
+                    go_to(&url)
+                });
         })
     };
     let google_offered = matches!(&*options.load, Load::Ready(options) if options.google);
@@ -98,8 +83,9 @@ pub fn SignIn() -> Html {
         let password = password.clone();
         Callback::from(move |value: String| password.set(value))
     };
-    let field_error =
-        |field: &str| error.as_ref().and_then(|err| err.field_error(field)).map(AttrValue::from);
+    let (busy, google_busy) = (form.busy(), google.busy());
+    let field_error = |field: &str| forms::server_error(form.error(), field);
+    let error = form.error().as_ref().or(google.error().as_ref());
 
     html! {
         <div class="narrow">
@@ -112,7 +98,7 @@ pub fn SignIn() -> Html {
                         input_type="email"
                         autocomplete="username"
                         required=true
-                        disabled={*busy}
+                        disabled={busy}
                         value={(*email).clone()}
                         oninput={on_email}
                         error={field_error("email")}
@@ -123,23 +109,23 @@ pub fn SignIn() -> Html {
                         input_type="password"
                         autocomplete="current-password"
                         required=true
-                        disabled={*busy}
+                        disabled={busy}
                         value={(*password).clone()}
                         oninput={on_password}
                         error={field_error("password")}
                     />
                     <div id="sign-in-error">
-                        { form_error(error.as_ref().map(|err| AttrValue::from(err.to_string()))) }
+                        { form_error(error.map(|err| AttrValue::from(err.to_string()))) }
                     </div>
-                    <Button submit=true busy={*busy}>
-                        { if *busy { "Signing in…" } else { "Sign in" } }
+                    <Button submit=true busy={busy}>
+                        { if busy { "Signing in…" } else { "Sign in" } }
                     </Button>
                 </form>
                 if google_offered {
                     <div class="alternative">
                         <p class="alternative__or">{ "or" }</p>
-                        <Button kind={ButtonKind::Secondary} busy={*google_busy} onclick={on_google}>
-                            { if *google_busy { "Opening Google…" } else { "Sign in with Google" } }
+                        <Button kind={ButtonKind::Secondary} busy={google_busy} onclick={on_google}>
+                            { if google_busy { "Opening Google…" } else { "Sign in with Google" } }
                         </Button>
                     </div>
                 }

@@ -1,10 +1,10 @@
 //! "Create a user": email, name, roles and time zone; the new account's
 //! one-time setup link appears below with a Copy button.
 
-use yew::{platform::spawn_local, prelude::*};
+use yew::prelude::*;
 
 use crate::{
-    api::{ApiError, CreatedUser, Role},
+    api::{CreatedUser, Role},
     components::{
         button::Button,
         card::Card,
@@ -30,55 +30,45 @@ pub(super) fn CreateUserForm(props: &CreateUserFormProps) -> Html {
     let name = use_state(String::new);
     let roles = use_state(|| vec![Role::Coach]);
     let timezone = use_state(browser_timezone);
-    let busy = use_state(|| false);
-    let error = use_state(|| None::<ApiError>);
+    let submission = forms::use_submission();
     let created = use_state(|| None::<CreatedUser>);
     let Some(session) = session else { return html! {} };
 
     let onsubmit = {
-        let (email, name, roles, timezone, busy, error, created, on_created) = (
+        let (email, name, roles, timezone, submission, created, on_created) = (
             email.clone(),
             name.clone(),
             roles.clone(),
             timezone.clone(),
-            busy.clone(),
-            error.clone(),
+            submission.clone(),
             created.clone(),
             props.on_created.clone(),
         );
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
-            if *busy {
-                return;
-            }
-            busy.set(true);
-            error.set(None);
             created.set(None);
-            let (session, busy, error, created, on_created) =
-                (session.clone(), busy.clone(), error.clone(), created.clone(), on_created.clone());
-            let (email, name) = (email.clone(), name.clone());
-            let request = (
+            let (address, display_name, roles, timezone) = (
                 email.trim().to_owned(),
                 name.trim().to_owned(),
                 (*roles).clone(),
                 timezone.trim().to_owned(),
             );
-            spawn_local(async move {
-                let (address, display_name, roles, timezone) = request;
-                match session.api().create_user(address, display_name, roles, timezone).await {
-                    Ok(user) => {
-                        created.set(Some(user));
-                        email.set(String::new());
-                        name.set(String::new());
-                        on_created.emit(());
-                    }
-                    Err(err) => error.set(Some(err)),
-                }
-                busy.set(false);
+            let api = session.api().clone();
+            let request =
+                async move { api.create_user(address, display_name, roles, timezone).await };
+            let (email, name, created, on_created) =
+                (email.clone(), name.clone(), created.clone(), on_created.clone());
+            submission.send(request, move |user| {
+                created.set(Some(user));
+                email.set(String::new());
+                name.set(String::new());
+                on_created.emit(());
             });
         })
     };
-    let field_error = |field: &str| forms::server_error(&error, field);
+    let busy = submission.busy();
+    let error = submission.error();
+    let field_error = |field: &str| forms::server_error(error, field);
     html! {
         <Card title="Create a user">
             <form class="form" {onsubmit}>
@@ -89,7 +79,7 @@ pub(super) fn CreateUserForm(props: &CreateUserFormProps) -> Html {
                         input_type="email"
                         autocomplete="off"
                         required=true
-                        disabled={*busy}
+                        disabled={busy}
                         value={(*email).clone()}
                         oninput={forms::bind(&email)}
                         error={field_error("email")}
@@ -99,7 +89,7 @@ pub(super) fn CreateUserForm(props: &CreateUserFormProps) -> Html {
                         label="Name"
                         autocomplete="off"
                         required=true
-                        disabled={*busy}
+                        disabled={busy}
                         value={(*name).clone()}
                         oninput={forms::bind(&name)}
                         error={field_error("display_name")}
@@ -108,19 +98,19 @@ pub(super) fn CreateUserForm(props: &CreateUserFormProps) -> Html {
                 <RolePicker id="new-user" roles={(*roles).clone()} onchange={{
                     let roles = roles.clone();
                     Callback::from(move |next| roles.set(next))
-                }} disabled={*busy} error={field_error("roles")} />
+                }} disabled={busy} error={field_error("roles")} />
                 <TextField
                     id="new-user-timezone"
                     label="Time zone"
                     hint="IANA name, e.g. Europe/Berlin. The person can change it later."
-                    disabled={*busy}
+                    disabled={busy}
                     value={(*timezone).clone()}
                     oninput={forms::bind(&timezone)}
                     error={field_error("timezone")}
                 />
                 { form_error(error.as_ref().map(|err| AttrValue::from(err.to_string()))) }
-                <Button submit=true busy={*busy}>
-                    { if *busy { "Creating…" } else { "Create user" } }
+                <Button submit=true busy={busy}>
+                    { if busy { "Creating…" } else { "Create user" } }
                 </Button>
             </form>
             if let Some(created) = &*created {

@@ -1,11 +1,11 @@
 //! Managing one user: who they are and how they sign in, their name, email
 //! and roles to edit, and the account actions below ([`super::user_actions`]).
 
-use yew::{platform::spawn_local, prelude::*};
+use yew::prelude::*;
 
 use super::user_actions::UserActions;
 use crate::{
-    api::{ApiError, User, UserChanges},
+    api::{User, UserChanges},
     components::{
         button::{Button, ButtonKind},
         format::{date_time, sign_in_methods},
@@ -34,8 +34,7 @@ pub(super) fn ManageUser(props: &ManageUserProps) -> Html {
     let name = use_state(|| user.display_name.clone());
     let email = use_state(|| user.email.clone());
     let roles = use_state(|| user.roles.clone());
-    let busy = use_state(|| false);
-    let error = use_state(|| None::<ApiError>);
+    let submission = forms::use_submission();
     let heading = use_node_ref();
     {
         let heading = heading.clone();
@@ -48,37 +47,27 @@ pub(super) fn ManageUser(props: &ManageUserProps) -> Html {
     let Some(session) = session else { return html! {} };
 
     let on_save = {
-        let (busy, error, on_changed) = (busy.clone(), error.clone(), props.on_changed.clone());
+        let (submission, on_changed) = (submission.clone(), props.on_changed.clone());
         let (name, email, roles, user) = (name.clone(), email.clone(), roles.clone(), user.clone());
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
-            if *busy {
-                return;
-            }
             let changes = UserChanges {
                 display_name: Some(name.trim().to_owned()).filter(|n| *n != user.display_name),
                 email: Some(email.trim().to_owned()).filter(|e| *e != user.email),
                 roles: Some((*roles).clone()).filter(|r| *r != user.roles),
                 active: None,
             };
-            busy.set(true);
-            error.set(None);
-            let (session, busy, error, on_changed, id) =
-                (session.clone(), busy.clone(), error.clone(), on_changed.clone(), user.id.clone());
-            spawn_local(async move {
-                match session.api().update_user(id, changes).await {
-                    Ok(saved) => {
-                        session
-                            .notify(NoticeKind::Success, format!("Saved {}.", saved.display_name));
-                        on_changed.emit(Some(saved));
-                    }
-                    Err(err) => error.set(Some(err)),
-                }
-                busy.set(false);
+            let (api, id) = (session.api().clone(), user.id.clone());
+            let (session, on_changed) = (session.clone(), on_changed.clone());
+            submission.send(async move { api.update_user(id, changes).await }, move |saved| {
+                session.notify(NoticeKind::Success, format!("Saved {}.", saved.display_name));
+                on_changed.emit(Some(saved));
             });
         })
     };
-    let field_error = |field: &str| forms::server_error(&error, field);
+    let busy = submission.busy();
+    let error = submission.error();
+    let field_error = |field: &str| forms::server_error(error, field);
     let on_roles = {
         let roles = roles.clone();
         Callback::from(move |next| roles.set(next))
@@ -105,7 +94,7 @@ pub(super) fn ManageUser(props: &ManageUserProps) -> Html {
                         id="edit-user-name"
                         label="Name"
                         required=true
-                        disabled={*busy}
+                        disabled={busy}
                         value={(*name).clone()}
                         oninput={forms::bind(&name)}
                         error={field_error("display_name")}
@@ -115,16 +104,16 @@ pub(super) fn ManageUser(props: &ManageUserProps) -> Html {
                         label="Email"
                         input_type="email"
                         required=true
-                        disabled={*busy}
+                        disabled={busy}
                         value={(*email).clone()}
                         oninput={forms::bind(&email)}
                         error={field_error("email")}
                     />
                 </div>
                 <RolePicker id="edit-user" roles={(*roles).clone()} onchange={on_roles}
-                    disabled={*busy} error={field_error("roles")} />
+                    disabled={busy} error={field_error("roles")} />
                 { form_error(error.as_ref().map(|err| AttrValue::from(err.to_string()))) }
-                <Button submit=true busy={*busy}>{ "Save changes" }</Button>
+                <Button submit=true busy={busy}>{ "Save changes" }</Button>
             </form>
             <UserActions user={user.clone()} is_me={props.is_me} on_changed={props.on_changed.clone()} />
         </section>

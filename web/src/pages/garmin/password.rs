@@ -4,7 +4,7 @@
 //! starting again. When Garmin refuses scripted sign-in for the account,
 //! the other ways are offered.
 
-use yew::{platform::spawn_local, prelude::*};
+use yew::prelude::*;
 
 use super::Way;
 use crate::{
@@ -33,108 +33,82 @@ pub(super) fn PasswordSignIn(props: &PasswordSignInProps) -> Html {
     let password = use_state(String::new);
     let code = use_state(String::new);
     let challenge = use_state(|| None::<MfaChallenge>);
-    let busy = use_state(|| false);
-    let error = use_state(|| None::<ApiError>);
+    let submission = forms::use_submission();
     let Some(session) = session else { return html! {} };
 
     let on_sign_in = {
-        let (session, email, password, challenge, busy, error, on_connected) = (
+        let (session, email, password, challenge, submission, on_connected) = (
             session.clone(),
             email.clone(),
             password.clone(),
             challenge.clone(),
-            busy.clone(),
-            error.clone(),
+            submission.clone(),
             props.on_connected.clone(),
         );
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
-            if *busy {
-                return;
-            }
-            busy.set(true);
-            error.set(None);
             let (address, secret) = (email.trim().to_owned(), (*password).clone());
-            let (session, password, challenge, busy, error, on_connected) = (
-                session.clone(),
-                password.clone(),
-                challenge.clone(),
-                busy.clone(),
-                error.clone(),
-                on_connected.clone(),
-            );
-            spawn_local(async move {
-                match session.api().connect_garmin_with_password(address, secret).await {
-                    Ok(PasswordConnect::Connected(connection)) => {
-                        password.set(String::new());
-                        on_connected.emit(connection);
-                    }
-                    Ok(PasswordConnect::MfaRequired(mfa)) => {
-                        password.set(String::new());
-                        challenge.set(Some(mfa));
-                    }
-                    Err(err) => error.set(Some(err)),
+            let api = session.api().clone();
+            let request = async move { api.connect_garmin_with_password(address, secret).await };
+            let (password, challenge, on_connected) =
+                (password.clone(), challenge.clone(), on_connected.clone());
+            submission.send(request, move |answer| {
+                password.set(String::new());
+                match answer {
+                    PasswordConnect::Connected(connection) => on_connected.emit(connection),
+                    PasswordConnect::MfaRequired(mfa) => challenge.set(Some(mfa)),
                 }
-                busy.set(false);
             });
         })
     };
     let on_code = {
-        let (session, code, challenge, busy, error, on_connected) = (
+        let (session, code, challenge, submission, on_connected) = (
             session.clone(),
             code.clone(),
             challenge.clone(),
-            busy.clone(),
-            error.clone(),
+            submission.clone(),
             props.on_connected.clone(),
         );
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
             let Some(pending) = (*challenge).clone() else { return };
-            if *busy {
-                return;
-            }
-            busy.set(true);
-            error.set(None);
             let typed = code.trim().to_owned();
-            let (session, code, challenge, busy, error, on_connected) = (
-                session.clone(),
-                code.clone(),
-                challenge.clone(),
-                busy.clone(),
-                error.clone(),
-                on_connected.clone(),
-            );
-            spawn_local(async move {
-                match session.api().submit_garmin_code(pending.pending_login_id, typed).await {
-                    Ok(connection) => {
+            let api = session.api().clone();
+            let (code, challenge) = (code.clone(), challenge.clone());
+            let request = {
+                let (code, challenge) = (code.clone(), challenge.clone());
+                async move {
+                    let answer = api.submit_garmin_code(pending.pending_login_id, typed).await;
+                    if matches!(answer, Err(ApiError::GarminPendingLoginUnusable)) {
+                        // The sign-in is gone: back to the email and password.
                         code.set(String::new());
                         challenge.set(None);
-                        on_connected.emit(connection);
                     }
-                    // The sign-in is gone: back to the email and password.
-                    Err(err @ ApiError::GarminPendingLoginUnusable) => {
-                        code.set(String::new());
-                        challenge.set(None);
-                        error.set(Some(err));
-                    }
-                    Err(err) => error.set(Some(err)),
+                    answer
                 }
-                busy.set(false);
+            };
+            let on_connected = on_connected.clone();
+            submission.send(request, move |connection| {
+                code.set(String::new());
+                challenge.set(None);
+                on_connected.emit(connection);
             });
         })
     };
     let start_again = {
-        let (challenge, code, error) = (challenge.clone(), code.clone(), error.clone());
+        let (challenge, code, submission) = (challenge.clone(), code.clone(), submission.clone());
         Callback::from(move |_| {
             challenge.set(None);
             code.set(String::new());
-            error.set(None);
+            submission.clear();
         })
     };
 
+    let busy = submission.busy();
+    let error = submission.error();
+
     // Field refusals show on their field; everything else above the button.
-    let on_field = |field: &str| forms::server_error(&error, field);
+    let on_field = |field: &str| forms::server_error(error, field);
     let general = |fields: &[&str]| {
         error
             .as_ref()
@@ -155,21 +129,21 @@ pub(super) fn PasswordSignIn(props: &PasswordSignInProps) -> Html {
                     label="Code from Garmin"
                     autocomplete="one-time-code"
                     required=true
-                    disabled={*busy}
+                    disabled={busy}
                     value={(*code).clone()}
                     oninput={forms::bind(&code)}
                     error={on_field("code")}
                 />
                 { form_error(general(&["code"])) }
                 <div class="actions">
-                    <Button submit=true busy={*busy}>{ if *busy { "Checking…" } else { "Verify code" } }</Button>
-                    <Button kind={ButtonKind::Secondary} disabled={*busy} onclick={start_again}>{ "Start again" }</Button>
+                    <Button submit=true busy={busy}>{ if busy { "Checking…" } else { "Verify code" } }</Button>
+                    <Button kind={ButtonKind::Secondary} disabled={busy} onclick={start_again}>{ "Start again" }</Button>
                 </div>
             </form>
         };
     }
 
-    let blocked = matches!(&*error, Some(ApiError::GarminSignInBlocked));
+    let blocked = matches!(error, Some(ApiError::GarminSignInBlocked));
     let switch = |way: Way| props.on_switch.reform(move |_: MouseEvent| way);
     html! {
         <form class="form" onsubmit={on_sign_in}>
@@ -180,7 +154,7 @@ pub(super) fn PasswordSignIn(props: &PasswordSignInProps) -> Html {
                 input_type="email"
                 autocomplete="off"
                 required=true
-                disabled={*busy}
+                disabled={busy}
                 value={(*email).clone()}
                 oninput={forms::bind(&email)}
                 error={on_field("email")}
@@ -191,7 +165,7 @@ pub(super) fn PasswordSignIn(props: &PasswordSignInProps) -> Html {
                 input_type="password"
                 autocomplete="off"
                 required=true
-                disabled={*busy}
+                disabled={busy}
                 value={(*password).clone()}
                 oninput={forms::bind(&password)}
                 error={on_field("password")}
@@ -203,7 +177,7 @@ pub(super) fn PasswordSignIn(props: &PasswordSignInProps) -> Html {
                     <Button kind={ButtonKind::Secondary} onclick={switch(Way::TokenFile)}>{ "Import a token file instead" }</Button>
                 </div>
             }
-            <Button submit=true busy={*busy}>{ if *busy { "Signing in to Garmin…" } else { "Sign in to Garmin" } }</Button>
+            <Button submit=true busy={busy}>{ if busy { "Signing in to Garmin…" } else { "Sign in to Garmin" } }</Button>
         </form>
     }
 }

@@ -1,10 +1,10 @@
 //! Signing in at Garmin in another tab, then pasting the address Garmin
 //! lands on (it carries `ticket=ST-…`), or the ticket alone.
 
-use yew::{platform::spawn_local, prelude::*};
+use yew::prelude::*;
 
 use crate::{
-    api::{ApiError, GarminConnection, TicketSource},
+    api::{GarminConnection, TicketSource},
     components::{
         button::Button, garmin_status::error_words, notice::form_error, text_field::TextField,
     },
@@ -22,42 +22,29 @@ pub(super) struct PasteTicketProps {
 pub(super) fn PasteTicket(props: &PasteTicketProps) -> Html {
     let session = use_session();
     let pasted = use_state(String::new);
-    let busy = use_state(|| false);
-    let error = use_state(|| None::<ApiError>);
+    let submission = forms::use_submission();
     let Some(session) = session else { return html! {} };
 
     let onsubmit = {
-        let (pasted, busy, error, on_connected) =
-            (pasted.clone(), busy.clone(), error.clone(), props.on_connected.clone());
+        let (pasted, submission, on_connected) =
+            (pasted.clone(), submission.clone(), props.on_connected.clone());
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
-            if *busy {
-                return;
-            }
-            busy.set(true);
-            error.set(None);
             let ticket = pasted.trim().to_owned();
-            let (session, pasted, busy, error, on_connected) = (
-                session.clone(),
-                pasted.clone(),
-                busy.clone(),
-                error.clone(),
-                on_connected.clone(),
-            );
-            spawn_local(async move {
-                match session.api().connect_garmin_with_ticket(ticket, TicketSource::Pasted).await {
-                    Ok(connection) => {
-                        pasted.set(String::new());
-                        on_connected.emit(connection);
-                    }
-                    Err(err) => error.set(Some(err)),
-                }
-                busy.set(false);
+            let api = session.api().clone();
+            let request =
+                async move { api.connect_garmin_with_ticket(ticket, TicketSource::Pasted).await };
+            let (pasted, on_connected) = (pasted.clone(), on_connected.clone());
+            submission.send(request, move |connection| {
+                pasted.set(String::new());
+                on_connected.emit(connection);
             });
         })
     };
-    let field_error = forms::server_error(&error, "ticket");
-    let form_problem = error
+    let busy = submission.busy();
+    let field_error = forms::server_error(submission.error(), "ticket");
+    let form_problem = submission
+        .error()
         .as_ref()
         .filter(|_| field_error.is_none())
         .map(|err| AttrValue::from(error_words(err)));
@@ -78,13 +65,13 @@ pub(super) fn PasteTicket(props: &PasteTicketProps) -> Html {
                 label="Address of Garmin's page, or the ticket"
                 autocomplete="off"
                 required=true
-                disabled={*busy}
+                disabled={busy}
                 value={(*pasted).clone()}
                 oninput={forms::bind(&pasted)}
                 error={field_error}
             />
             { form_error(form_problem) }
-            <Button submit=true busy={*busy}>{ if *busy { "Connecting…" } else { "Connect Garmin" } }</Button>
+            <Button submit=true busy={busy}>{ if busy { "Connecting…" } else { "Connect Garmin" } }</Button>
         </form>
     }
 }

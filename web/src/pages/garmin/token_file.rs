@@ -7,8 +7,9 @@ use web_sys::HtmlInputElement;
 use yew::{platform::spawn_local, prelude::*};
 
 use crate::{
-    api::{ApiError, GarminConnection},
+    api::GarminConnection,
     components::{button::Button, garmin_status::error_words, notice::form_error},
+    forms,
     session::use_session,
 };
 
@@ -32,16 +33,15 @@ pub(super) fn TokenFile(props: &TokenFileProps) -> Html {
     let session = use_session();
     let chosen = use_state(|| None::<Chosen>);
     let local = use_state(|| None::<&'static str>);
-    let busy = use_state(|| false);
-    let error = use_state(|| None::<ApiError>);
+    let submission = forms::use_submission();
     let Some(session) = session else { return html! {} };
 
     let onchange = {
-        let (chosen, local, error) = (chosen.clone(), local.clone(), error.clone());
+        let (chosen, local, submission) = (chosen.clone(), local.clone(), submission.clone());
         Callback::from(move |event: Event| {
             chosen.set(None);
             local.set(None);
-            error.set(None);
+            submission.clear();
             let file = event
                 .target_dyn_into::<HtmlInputElement>()
                 .and_then(|input| input.files())
@@ -61,36 +61,25 @@ pub(super) fn TokenFile(props: &TokenFileProps) -> Html {
         })
     };
     let onsubmit = {
-        let (chosen, local, busy, error, on_connected) = (
-            chosen.clone(),
-            local.clone(),
-            busy.clone(),
-            error.clone(),
-            props.on_connected.clone(),
-        );
+        let (chosen, local, submission, on_connected) =
+            (chosen.clone(), local.clone(), submission.clone(), props.on_connected.clone());
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
             let Some(file) = (*chosen).clone() else {
                 local.set(Some("Choose your garmin_tokens.json first."));
                 return;
             };
-            if *busy {
-                return;
-            }
-            busy.set(true);
-            error.set(None);
-            let (session, busy, error, on_connected) =
-                (session.clone(), busy.clone(), error.clone(), on_connected.clone());
-            spawn_local(async move {
-                match session.api().import_garmin_tokens(file.text).await {
-                    Ok(connection) => on_connected.emit(connection),
-                    Err(err) => error.set(Some(err)),
-                }
-                busy.set(false);
-            });
+            let api = session.api().clone();
+            let on_connected = on_connected.clone();
+            submission.send(
+                async move { api.import_garmin_tokens(file.text).await },
+                move |connection| on_connected.emit(connection),
+            );
         })
     };
 
+    let busy = submission.busy();
+    let error = submission.error();
     let field_error = error
         .as_ref()
         .and_then(|err| err.field_error("tokens_json"))
@@ -113,7 +102,7 @@ pub(super) fn TokenFile(props: &TokenFileProps) -> Html {
                     name="garmin-token-file"
                     type="file"
                     accept=".json,application/json"
-                    disabled={*busy}
+                    disabled={busy}
                     aria-invalid={field_error.as_ref().map(|_| "true")}
                     aria-describedby={described_by}
                     {onchange}
@@ -129,7 +118,7 @@ pub(super) fn TokenFile(props: &TokenFileProps) -> Html {
                 <p class="muted" id="garmin-token-file-chosen">{ format!("Ready to import {}.", file.name) }</p>
             }
             { form_error(general) }
-            <Button submit=true busy={*busy}>{ if *busy { "Importing…" } else { "Import tokens" } }</Button>
+            <Button submit=true busy={busy}>{ if busy { "Importing…" } else { "Import tokens" } }</Button>
         </form>
     }
 }

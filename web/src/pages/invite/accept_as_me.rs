@@ -1,17 +1,18 @@
 //! A signed-in invitee accepts with their own account, or is told to sign
 //! out when the invite is addressed to someone else.
 
-use yew::{platform::spawn_local, prelude::*};
+use yew::prelude::*;
 use yew_router::prelude::*;
 
 use super::welcome;
 use crate::{
-    api::{ApiError, InvitePreview, Me},
+    api::{InvitePreview, Me},
     components::{
         button::{Button, ButtonKind},
         card::Card,
         notice::form_error,
     },
+    forms,
     session::use_session,
 };
 
@@ -26,8 +27,7 @@ pub(super) struct AcceptAsMeProps {
 pub(super) fn AcceptAsMe(props: &AcceptAsMeProps) -> Html {
     let session = use_session();
     let navigator = use_navigator();
-    let busy = use_state(|| false);
-    let error = use_state(|| None::<ApiError>);
+    let submission = forms::use_submission();
     let Some(session) = session else { return html! {} };
     let addressed_to_me = props.me.email.eq_ignore_ascii_case(props.invite.email.trim());
 
@@ -47,36 +47,25 @@ pub(super) fn AcceptAsMe(props: &AcceptAsMeProps) -> Html {
         };
     }
     let onclick = {
-        let (busy, error, token, invite) =
-            (busy.clone(), error.clone(), props.token.clone(), props.invite.clone());
+        let (submission, token, invite) =
+            (submission.clone(), props.token.clone(), props.invite.clone());
         Callback::from(move |_| {
-            busy.set(true);
-            error.set(None);
-            let (session, navigator, busy, error, token, invite) = (
-                session.clone(),
-                navigator.clone(),
-                busy.clone(),
-                error.clone(),
-                token.clone(),
-                invite.clone(),
-            );
-            spawn_local(async move {
-                match session.api().accept_invite_as_me(token).await {
-                    Ok(me) => welcome(&session, navigator.as_ref(), me, &invite),
-                    Err(err) => {
-                        error.set(Some(err));
-                        busy.set(false);
-                    }
-                }
-            });
+            let (api, token) = (session.api().clone(), token.clone());
+            let (session, navigator, invite) = (session.clone(), navigator.clone(), invite.clone());
+            submission
+                .send_and_leave(async move { api.accept_invite_as_me(token).await }, move |me| {
+                    welcome(&session, navigator.as_ref(), me, &invite)
+                });
         })
     };
+    let busy = submission.busy();
+    let error = submission.error();
     html! {
         <Card title="Accept with your account">
             <div class="form">
                 <p>{ format!("You are signed in as {} ({}).", props.me.display_name, props.me.email) }</p>
                 { form_error(error.as_ref().map(|err| AttrValue::from(err.to_string()))) }
-                <Button busy={*busy} {onclick}>
+                <Button busy={busy} {onclick}>
                     { format!("Accept as {}", props.me.display_name) }
                 </Button>
             </div>

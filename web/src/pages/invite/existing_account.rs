@@ -1,9 +1,9 @@
 //! Signing in on the invite page, for someone who has an account already.
 
-use yew::{platform::spawn_local, prelude::*};
+use yew::prelude::*;
 
 use crate::{
-    api::{ApiError, InvitePreview},
+    api::InvitePreview,
     components::{button::Button, card::Card, notice::form_error, text_field::TextField},
     forms,
     session::use_session,
@@ -20,32 +20,23 @@ pub(super) fn ExistingAccount(props: &ExistingAccountProps) -> Html {
     let session = use_session();
     let email = use_state(|| props.invite.email.clone());
     let password = use_state(String::new);
-    let busy = use_state(|| false);
-    let error = use_state(|| None::<ApiError>);
+    let submission = forms::use_submission();
     let Some(session) = session else { return html! {} };
     let onsubmit = {
-        let (email, password, busy, error) =
-            (email.clone(), password.clone(), busy.clone(), error.clone());
+        let (email, password, submission) = (email.clone(), password.clone(), submission.clone());
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
-            if *busy {
-                return;
-            }
-            busy.set(true);
-            error.set(None);
-            let (session, busy, error) = (session.clone(), busy.clone(), error.clone());
             let (email, password) = (email.trim().to_owned(), (*password).clone());
-            spawn_local(async move {
-                match session.api().sign_in(email, password).await {
-                    Ok(me) => session.signed_in(me),
-                    Err(err) => {
-                        error.set(Some(err));
-                        busy.set(false);
-                    }
-                }
-            });
+            let api = session.api().clone();
+            let session = session.clone();
+            submission
+                .send_and_leave(async move { api.sign_in(email, password).await }, move |me| {
+                    session.signed_in(me)
+                });
         })
     };
+    let busy = submission.busy();
+    let error = submission.error();
     html! {
         <Card title="Already have a Baton account?">
             <details class="disclosure">
@@ -57,7 +48,7 @@ pub(super) fn ExistingAccount(props: &ExistingAccountProps) -> Html {
                         input_type="email"
                         autocomplete="username"
                         required=true
-                        disabled={*busy}
+                        disabled={busy}
                         value={(*email).clone()}
                         oninput={forms::bind(&email)}
                     />
@@ -67,13 +58,13 @@ pub(super) fn ExistingAccount(props: &ExistingAccountProps) -> Html {
                         input_type="password"
                         autocomplete="current-password"
                         required=true
-                        disabled={*busy}
+                        disabled={busy}
                         value={(*password).clone()}
                         oninput={forms::bind(&password)}
                     />
                     { form_error(error.as_ref().map(|err| AttrValue::from(err.to_string()))) }
-                    <Button submit=true busy={*busy}>
-                        { if *busy { "Signing in…" } else { "Sign in" } }
+                    <Button submit=true busy={busy}>
+                        { if busy { "Signing in…" } else { "Sign in" } }
                     </Button>
                 </form>
             </details>

@@ -1,11 +1,11 @@
 //! Creating the invited account with a password, or with Google.
 
-use yew::{platform::spawn_local, prelude::*};
+use yew::prelude::*;
 use yew_router::prelude::*;
 
 use super::welcome;
 use crate::{
-    api::{ApiError, GoogleFlow, InvitePreview},
+    api::{GoogleFlow, InvitePreview},
     components::{
         button::{Button, ButtonKind},
         card::Card,
@@ -34,84 +34,64 @@ pub(super) fn NewAccount(props: &NewAccountProps) -> Html {
     let name = use_state(String::new);
     let password = use_state(String::new);
     let confirm = use_state(String::new);
-    let busy = use_state(|| false);
-    let google_busy = use_state(|| false);
-    let error = use_state(|| None::<ApiError>);
+    let form = forms::use_submission();
+    let google = forms::use_submission();
     let local = use_state(|| None::<(&'static str, &'static str)>);
     let Some(session) = session else { return html! {} };
 
     let onsubmit = {
-        let (name, password, confirm, busy, error, local) = (
+        let (name, password, confirm, form, google, local) = (
             name.clone(),
             password.clone(),
             confirm.clone(),
-            busy.clone(),
-            error.clone(),
+            form.clone(),
+            google.clone(),
             local.clone(),
         );
         let (session, token, invite) = (session.clone(), props.token.clone(), props.invite.clone());
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
-            if *busy {
+            if form.busy() {
                 return;
             }
-            error.set(None);
+            form.clear();
+            google.clear();
             let problem = new_password::problem(&password, &confirm);
             local.set(problem);
             if problem.is_some() {
                 return;
             }
-            busy.set(true);
-            let (session, navigator, busy, error) =
-                (session.clone(), navigator.clone(), busy.clone(), error.clone());
-            let (token, invite) = (token.clone(), invite.clone());
-            let (name, password) = (name.trim().to_owned(), (*password).clone());
-            spawn_local(async move {
-                let accepted = session
-                    .api()
-                    .accept_invite_with_password(token, name, password, browser_timezone())
-                    .await;
-                match accepted {
-                    Ok(me) => welcome(&session, navigator.as_ref(), me, &invite),
-                    Err(err) => {
-                        error.set(Some(err));
-                        busy.set(false);
-                    }
-                }
+            let api = session.api().clone();
+            let (token, name, password) =
+                (token.clone(), name.trim().to_owned(), (*password).clone());
+            let request = async move {
+                api.accept_invite_with_password(token, name, password, browser_timezone()).await
+            };
+            let (session, navigator, invite) = (session.clone(), navigator.clone(), invite.clone());
+            form.send_and_leave(request, move |me| {
+                welcome(&session, navigator.as_ref(), me, &invite)
             });
         })
     };
     let on_google = {
-        let (session, name, busy, error, token) = (
-            session.clone(),
-            name.clone(),
-            google_busy.clone(),
-            error.clone(),
-            props.token.clone(),
-        );
+        let (session, name, form, google, token) =
+            (session.clone(), name.clone(), form.clone(), google.clone(), props.token.clone());
         Callback::from(move |_| {
-            busy.set(true);
-            error.set(None);
             let flow = GoogleFlow::AcceptInvite {
                 invite_token: token.clone(),
                 display_name: name.trim().to_owned(),
                 timezone: browser_timezone(),
             };
-            let (session, busy, error) = (session.clone(), busy.clone(), error.clone());
-            spawn_local(async move {
-                match session.api().start_google(flow).await {
-                    Ok(url) => go_to(&url),
-                    Err(err) => {
-                        error.set(Some(err));
-                        busy.set(false);
-                    }
-                }
-            });
+            let api = session.api().clone();
+            form.clear();
+            google.send_and_leave(async move { api.start_google(flow).await }, |url| go_to(&url));
         })
     };
-    let server_error = |field: &str| forms::server_error(&error, field);
+    let (busy, google_busy) = (form.busy(), google.busy());
+    let error = form.error().as_ref().or(google.error().as_ref());
+    let server_error = |field: &str| forms::server_error(form.error(), field);
     let local_error = |which: &str| forms::local_error(*local, which);
-    let disabled = *busy || *google_busy;
+    let disabled = busy || google_busy;
     html! {
         <Card title="New to Baton? Create your account">
             <form class="form" {onsubmit} novalidate=true>
@@ -135,16 +115,16 @@ pub(super) fn NewAccount(props: &NewAccountProps) -> Html {
                     password_error={local_error("new").or_else(|| server_error("new_password.password"))}
                     confirmation_error={local_error("confirm")}
                 />
-                { form_error(error.as_ref().map(|err| AttrValue::from(err.to_string()))) }
-                <Button submit=true busy={*busy} disabled={*google_busy}>
-                    { if *busy { "Creating your account…" } else { "Create account" } }
+                { form_error(error.map(|err| AttrValue::from(err.to_string()))) }
+                <Button submit=true busy={busy} disabled={google_busy}>
+                    { if busy { "Creating your account…" } else { "Create account" } }
                 </Button>
             </form>
             if props.google {
                 <div class="alternative">
                     <p class="alternative__or">{ "or" }</p>
-                    <Button kind={ButtonKind::Secondary} busy={*google_busy} disabled={*busy} onclick={on_google}>
-                        { if *google_busy { "Opening Google…" } else { "Continue with Google" } }
+                    <Button kind={ButtonKind::Secondary} busy={google_busy} disabled={busy} onclick={on_google}>
+                        { if google_busy { "Opening Google…" } else { "Continue with Google" } }
                     </Button>
                 </div>
             }

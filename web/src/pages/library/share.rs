@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use yew::{platform::spawn_local, prelude::*};
+use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::{
@@ -52,8 +52,7 @@ pub(super) fn ShareForm(props: &ShareFormProps) -> Html {
     let picked = use_state(BTreeSet::<String>::new);
     let note = use_state(String::new);
     let date = use_state(String::new);
-    let busy = use_state(|| false);
-    let error = use_state(|| None::<ApiError>);
+    let submission = forms::use_submission();
     let outcome = use_state(|| None::<ShareOutcome>);
     let missing = use_state(|| false);
     let Some(session) = session else { return html! {} };
@@ -66,14 +65,13 @@ pub(super) fn ShareForm(props: &ShareFormProps) -> Html {
         roster.iter().map(|a| (a.user_id.clone(), a.display_name.clone())).collect();
 
     let onsubmit = {
-        let (session, all, picked, note, date, busy, error, outcome, missing, on_shared) = (
+        let (session, all, picked, note, date, submission, outcome, missing, on_shared) = (
             session.clone(),
             all.clone(),
             picked.clone(),
             note.clone(),
             date.clone(),
-            busy.clone(),
-            error.clone(),
+            submission.clone(),
             outcome.clone(),
             missing.clone(),
             props.on_shared.clone(),
@@ -81,9 +79,6 @@ pub(super) fn ShareForm(props: &ShareFormProps) -> Html {
         let workout_ids: Vec<String> = props.workouts.iter().map(|(id, _)| id.clone()).collect();
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
-            if *busy {
-                return;
-            }
             if !*all && picked.is_empty() {
                 missing.set(true);
                 return;
@@ -100,22 +95,16 @@ pub(super) fn ShareForm(props: &ShareFormProps) -> Html {
                 note: (*note).clone(),
                 date: (*date).clone(),
             };
-            busy.set(true);
-            error.set(None);
-            let (session, busy, error, outcome, on_shared) =
-                (session.clone(), busy.clone(), error.clone(), outcome.clone(), on_shared.clone());
-            spawn_local(async move {
-                match session.api().share_workouts(&request).await {
-                    Ok(done) => {
-                        outcome.set(Some(done));
-                        on_shared.emit(());
-                    }
-                    Err(err) => error.set(Some(err)),
-                }
-                busy.set(false);
+            let api = session.api().clone();
+            let (outcome, on_shared) = (outcome.clone(), on_shared.clone());
+            submission.send(async move { api.share_workouts(&request).await }, move |done| {
+                outcome.set(Some(done));
+                on_shared.emit(());
             });
         })
     };
+    let busy = submission.busy();
+    let error = submission.error();
     let on_close = props.on_close.reform(|_| ());
     let count = props.workouts.len();
     let title = format!("Share {count} workout{}", if count == 1 { "" } else { "s" });
@@ -205,14 +194,14 @@ pub(super) fn ShareForm(props: &ShareFormProps) -> Html {
             <form class="form" id="share-form" {onsubmit}>
                 { athlete_choice }
                 <TextField id="share-note" label="Note for the athletes (optional)" value={(*note).clone()}
-                    oninput={forms::bind(&note)} error={forms::server_error(&error, "note")} />
+                    oninput={forms::bind(&note)} error={forms::server_error(error, "note")} />
                 <TextField id="share-date" label="Day to do it (optional)" input_type="date"
                     value={(*date).clone()} oninput={forms::bind(&date)}
                     hint="In each athlete's own time zone. Leave empty to let them choose."
-                    error={forms::server_error(&error, "scheduled_date")} />
+                    error={forms::server_error(error, "scheduled_date")} />
                 { form_error(error.as_ref().map(|err| AttrValue::from(err.to_string()))) }
                 <div class="actions">
-                    <Button submit=true busy={*busy}>{ if *busy { "Sharing…" } else { "Share" } }</Button>
+                    <Button submit=true busy={busy}>{ if busy { "Sharing…" } else { "Share" } }</Button>
                     <Button kind={ButtonKind::Secondary} onclick={on_close}>{ "Cancel" }</Button>
                 </div>
             </form>

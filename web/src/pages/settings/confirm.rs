@@ -5,10 +5,10 @@
 
 use std::rc::Rc;
 
-use yew::{platform::spawn_local, prelude::*};
+use yew::prelude::*;
 
 use crate::{
-    api::{ApiError, GoogleFlow, Me, SignInChange},
+    api::{GoogleFlow, Me, SignInChange},
     components::confirm_identity::ConfirmIdentity,
     forms,
     hooks::recent_sign_in::NeedsConfirmation,
@@ -27,57 +27,43 @@ pub(super) struct ConfirmProps {
 #[component]
 pub(super) fn Confirm(props: &ConfirmProps) -> Html {
     let session = use_session();
-    let busy = use_state(|| false);
-    let error = use_state(|| None::<ApiError>);
+    let submission = forms::use_submission();
     let Some(session) = session else { return html! {} };
 
     let on_password = {
-        let (session, busy, error) = (session.clone(), busy.clone(), error.clone());
+        let (session, submission) = (session.clone(), submission.clone());
         let (retry, on_close) = (props.needs.retry.clone(), props.on_close.clone());
         Callback::from(move |password: String| {
-            busy.set(true);
-            error.set(None);
-            let (session, busy, error, retry, on_close) =
-                (session.clone(), busy.clone(), error.clone(), retry.clone(), on_close.clone());
-            spawn_local(async move {
-                match session.api().reauthenticate(password).await {
-                    Ok(()) => {
-                        on_close.emit(());
-                        retry.emit(());
-                    }
-                    Err(err) => {
-                        error.set(Some(err));
-                        busy.set(false);
-                    }
-                }
-            });
+            let api = session.api().clone();
+            let (retry, on_close) = (retry.clone(), on_close.clone());
+            submission.send_and_leave(
+                async move { api.reauthenticate(password).await },
+                move |()| {
+                    on_close.emit(());
+                    retry.emit(());
+                },
+            );
         })
     };
     let on_google = {
-        let (session, busy, error) = (session.clone(), busy.clone(), error.clone());
+        let (session, submission) = (session.clone(), submission.clone());
         let then = props.needs.change;
         Callback::from(move |()| {
-            busy.set(true);
-            error.set(None);
-            let (session, busy, error) = (session.clone(), busy.clone(), error.clone());
-            spawn_local(async move {
-                match session.api().start_google(GoogleFlow::Reauthenticate { then }).await {
-                    Ok(url) => go_to(&url),
-                    Err(err) => {
-                        error.set(Some(err));
-                        busy.set(false);
-                    }
-                }
-            });
+            let api = session.api().clone();
+            let request =
+                async move { api.start_google(GoogleFlow::Reauthenticate { then }).await };
+            submission.send_and_leave(request, |url| go_to(&url));
         })
     };
+    let busy = submission.busy();
+    let error = submission.error();
     let reason = match props.needs.change {
         SignInChange::LinkGoogle => "Linking Google changes how you sign in.",
         SignInChange::UnlinkGoogle => "Removing Google sign-in changes how you sign in.",
         SignInChange::SetPassword => "Setting a password changes how you sign in.",
     };
     // The password's own refusal shows under the field, everything else below.
-    let password_error = forms::server_error(&error, "password");
+    let password_error = forms::server_error(error, "password");
     let other_error = error
         .as_ref()
         .filter(|err| err.field_error("password").is_none())
@@ -87,7 +73,7 @@ pub(super) fn Confirm(props: &ConfirmProps) -> Html {
             {reason}
             password={props.me.has_password}
             google={props.me.google_linked}
-            busy={*busy}
+            busy={busy}
             error={other_error}
             {password_error}
             {on_password}
