@@ -50,6 +50,19 @@ pub fn use_live() -> Live {
     use_context::<Live>().unwrap_or_default()
 }
 
+/// For a page that shows the news (the inbox, the coach's shares): marks
+/// it read once the page has `shown` it, and again when more arrives
+/// while the page is open.
+#[hook]
+pub fn use_mark_read_when_shown(shown: bool) {
+    let (session, live) = (use_session(), use_live());
+    use_effect_with((shown, live.unread > 0), move |(shown, unread)| {
+        if let (true, true, Some(session)) = (*shown, *unread, session) {
+            live.mark_read(&session);
+        }
+    });
+}
+
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 struct Counts {
     unread: i32,

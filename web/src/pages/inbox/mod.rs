@@ -34,7 +34,7 @@ use crate::{
         table::Table,
     },
     hooks::fetch::{Load, use_fetch},
-    live::use_live,
+    live::{use_live, use_mark_read_when_shown},
     session::{Session, use_session},
 };
 
@@ -73,16 +73,7 @@ fn InboxFor() -> Html {
     // Days the athlete chose instead of the coach's (empty: no day).
     let days = use_state(HashMap::<String, String>::new);
     let run = use_state(Run::default);
-    // The news is seen once the inbox shows it.
-    {
-        let (session, live) = (session.clone(), live.clone());
-        let loaded = matches!(*fetch.load, Load::Ready(_));
-        use_effect_with((loaded, live.unread > 0), move |(loaded, unread)| {
-            if let (true, true, Some(session)) = (*loaded, *unread, session) {
-                live.mark_read(&session);
-            }
-        });
-    }
+    use_mark_read_when_shown(matches!(*fetch.load, Load::Ready(_)));
     let Some(session) = session else { return html! {} };
 
     let start = {

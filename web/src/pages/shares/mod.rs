@@ -29,7 +29,7 @@ use crate::{
         table::Table,
     },
     hooks::fetch::{Load, use_fetch},
-    live::use_live,
+    live::{use_live, use_mark_read_when_shown},
     session::use_session,
 };
 
@@ -78,16 +78,7 @@ fn SharesFor() -> Html {
             }
         });
     }
-    // The news is seen once the list shows it.
-    {
-        let (session, live) = (session.clone(), live.clone());
-        let loaded = matches!(*fetch.load, Load::Ready(_));
-        use_effect_with((loaded, live.unread > 0), move |(loaded, unread)| {
-            if let (true, true, Some(session)) = (*loaded, *unread, session) {
-                live.mark_read(&session);
-            }
-        });
-    }
+    use_mark_read_when_shown(matches!(*fetch.load, Load::Ready(_)));
     let Some(session) = session else { return html! {} };
 
     let choices = |all: &'static str, items: &BTreeMap<String, String>| {
