@@ -14,7 +14,7 @@ mod token_file;
 
 use std::rc::Rc;
 
-use yew::{platform::spawn_local, prelude::*};
+use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::{
@@ -29,6 +29,7 @@ use crate::{
         progress::progress_bar,
         radio_group::{Choice, RadioGroup},
     },
+    forms,
     hooks::fetch::{Load, use_fetch},
     session::use_session,
 };
@@ -104,8 +105,7 @@ fn GarminPage() -> Html {
     let way = use_state(|| Way::Browser);
     // With a working link, the ways to connect stay folded away until asked for.
     let reconnecting = use_state(|| false);
-    let disconnecting = use_state(|| false);
-    let disconnect_error = use_state(|| None::<ApiError>);
+    let disconnect = forms::use_submission();
     let Some(session) = session else { return html! {} };
 
     let (connection, sign_in) = match &*fetch.load {
@@ -134,28 +134,15 @@ fn GarminPage() -> Html {
         Callback::from(move |_| reconnecting.set(!*reconnecting))
     };
     let on_disconnect = {
-        let (session, latest, busy, error, reload) = (
-            session.clone(),
-            latest.clone(),
-            disconnecting.clone(),
-            disconnect_error.clone(),
-            fetch.reload.clone(),
-        );
+        let (session, latest, disconnect, reload) =
+            (session.clone(), latest.clone(), disconnect.clone(), fetch.reload.clone());
         Callback::from(move |()| {
-            busy.set(true);
-            error.set(None);
-            let (session, latest, busy, error, reload) =
-                (session.clone(), latest.clone(), busy.clone(), error.clone(), reload.clone());
-            spawn_local(async move {
-                match session.api().disconnect_garmin().await {
-                    Ok(()) => {
-                        session.notify(NoticeKind::Success, "Garmin is disconnected.");
-                        latest.set(None);
-                        reload.emit(());
-                    }
-                    Err(err) => error.set(Some(err)),
-                }
-                busy.set(false);
+            let api = session.api().clone();
+            let (session, latest, reload) = (session.clone(), latest.clone(), reload.clone());
+            disconnect.send(async move { api.disconnect_garmin().await }, move |()| {
+                session.notify(NoticeKind::Success, "Garmin is disconnected.");
+                latest.set(None);
+                reload.emit(());
             });
         })
     };
@@ -190,7 +177,7 @@ fn GarminPage() -> Html {
         <>
             <Card title="Your Garmin connection">
                 <ConnectionDetails connection={connection.clone()} />
-                { form_error(disconnect_error.as_ref().map(|err| AttrValue::from(err.to_string()))) }
+                { form_error(disconnect.error().as_ref().map(|err| AttrValue::from(err.to_string()))) }
                 if linked {
                     <div class="actions">
                         if working {
@@ -208,7 +195,7 @@ fn GarminPage() -> Html {
                             label="Disconnect Garmin"
                             question="Disconnect Garmin? Baton forgets its sign-in and your synced workout list. Workouts in Garmin and workouts you already shared stay as they are."
                             confirm_label="Disconnect"
-                            busy={*disconnecting}
+                            busy={disconnect.busy()}
                             onconfirm={on_disconnect}
                         />
                     </div>
