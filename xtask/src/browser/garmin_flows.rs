@@ -169,6 +169,18 @@ pub(super) async fn admin_imports_a_token_file(
     connected_as(admin, seed::ATHLETE, "Token file").await
 }
 
+/// Disconnecting asks first, then the page shows no link, and so does a
+/// fresh load: Baton forgot the tokens, not only the page.
+pub(super) async fn admin_disconnects_garmin(setup: &Setup, admin: &Client) -> anyhow::Result<()> {
+    open_garmin_page(setup, admin).await?;
+    find_button(admin, "Disconnect Garmin").await?.click().await?;
+    find_button(admin, "Disconnect").await?.click().await?;
+    wait_for_text(admin, "#garmin-status", "Not connected").await?;
+    open_garmin_page(setup, admin).await?;
+    wait_for_text(admin, "#garmin-status", "Not connected").await?;
+    Ok(())
+}
+
 pub(super) async fn coach_syncs_with_live_progress(
     setup: &Setup,
     coach: &Client,

@@ -70,9 +70,9 @@ use crate::{cmd, web};
 use bundle_checks::compressed_then_cached;
 use driver::{Browser, Setup, Tally};
 use garmin_flows::{
-    admin_imports_a_token_file, admin_pastes_a_ticket, athlete_connects_with_mfa_in_the_browser,
-    coach_connects_in_the_browser, coach_opens_a_workout, coach_sees_athlete_garmin_health,
-    coach_syncs_with_live_progress, password_sign_in_with_mfa,
+    admin_disconnects_garmin, admin_imports_a_token_file, admin_pastes_a_ticket,
+    athlete_connects_with_mfa_in_the_browser, coach_connects_in_the_browser, coach_opens_a_workout,
+    coach_sees_athlete_garmin_health, coach_syncs_with_live_progress, password_sign_in_with_mfa,
 };
 use google_flows::{accept_with_google, create_google_user, sign_in_with_google};
 use identity_flows::{
@@ -452,6 +452,13 @@ async fn garmin_checks(setup: &Setup, people: &People<'_>, tally: &mut Tally) {
             admin,
             "a token file links Garmin, and a broken one is refused on the field",
             async { admin_imports_a_token_file(setup, admin).await },
+        )
+        .await;
+    tally
+        .check(
+            admin,
+            "disconnecting Garmin asks first, and the link is gone after a reload",
+            async { admin_disconnects_garmin(setup, admin).await },
         )
         .await;
     let mut workout = None;
