@@ -135,11 +135,16 @@ pub fn invite_state(value: i32) -> Result<Option<InviteState>, Error> {
 /// Longest search text or prefix a List request may filter by.
 const MAX_SEARCH_LEN: usize = 200;
 
-/// An optional search filter: trimmed, empty means none.
+/// An optional search filter: trimmed, empty means none. Control
+/// characters are refused: nothing searchable holds them, and PostgreSQL
+/// cannot take a NUL in text at all.
 pub fn search(field: &str, value: &str) -> Result<Option<String>, Error> {
     let value = value.trim();
     if value.len() > MAX_SEARCH_LEN {
         return Err(Error::invalid(field, "is too long (at most 200 bytes)"));
+    }
+    if value.chars().any(char::is_control) {
+        return Err(Error::invalid(field, "must not contain control characters"));
     }
     Ok(Some(value.to_owned()).filter(|value| !value.is_empty()))
 }
@@ -178,4 +183,17 @@ pub fn optional_time(
     chrono::DateTime::from_timestamp(value.seconds, nanos)
         .map(Some)
         .ok_or_else(|| Error::invalid(field, "is not a valid time"))
+}
+
+#[cfg(test)]
+mod search_tests {
+    use super::search;
+
+    #[test]
+    fn a_search_with_a_control_character_is_refused() {
+        assert!(search("query", "auth.\u{0}").is_err());
+        assert!(search("query", "a\u{7}b").is_err());
+        assert_eq!(search("query", "  é😀 ").unwrap().as_deref(), Some("é😀"));
+        assert_eq!(search("query", "   ").unwrap(), None);
+    }
 }
